@@ -1,0 +1,2 @@
+"""nenboard."""
+__version__ = "0.1.0"

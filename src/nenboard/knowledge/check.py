@@ -1,0 +1,159 @@
+"""Cross-record checks of a loaded knowledge base (`nenboard kb check`).
+
+The schema validates each record alone; this validates the whole: every
+citation names a registered source, every reference resolves, every condition
+tests a known fact with an allowed value, and transcribed numbers are sane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from nenboard.errors import Problem
+from nenboard.knowledge.conditions import Condition, fact_tests
+from nenboard.knowledge.facts import spec_for
+from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.knowledge.schema import Citation
+
+THERAPY_LIST_FACTS = {"prior_therapies", "progressed_on", "intolerant_of", "responded_to",
+                      "symptomatic_progression_on", "last_therapy"}
+CLASS_LIST_FACTS = {"prior_classes", "progressed_on_classes", "last_class"}
+TIER_CAP_EXTRAPOLATED = ("III-A", "III-B", "IV-A", "IV-B", "X")
+
+
+def _citations(obj: Any) -> Iterable[Citation]:
+    """Every Citation nested anywhere inside a record."""
+    if isinstance(obj, Citation):
+        yield obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _citations(getattr(obj, name))
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            yield from _citations(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from _citations(item)
+
+
+def check(kb: KnowledgeBase) -> list[Problem]:
+    """All problems found; an empty list means the knowledge base is consistent."""
+    problems: list[Problem] = []
+    add = problems.append
+    therapies = set(kb.drugs) | set(kb.regimens)
+
+    def refs(where: str, ids: Iterable[str], pool: Iterable[str], what: str) -> None:
+        known = set(pool)
+        for rid in ids:
+            if rid not in known:
+                add(Problem(where, f"unknown {what} {rid!r}"))
+
+    def cond(where: str, c: Condition | None) -> None:
+        if c is None:
+            return
+        for test in fact_tests(c):
+            spec = spec_for(test.fact)
+            if spec is None:
+                add(Problem(where, f"condition tests unknown fact {test.fact!r}"))
+                continue
+            for op, value in test.operators():
+                values = value if isinstance(value, list) else [value]
+                if op == "present":
+                    continue
+                if op in ("gt", "ge", "lt", "le") and spec.type not in ("number", "int"):
+                    add(Problem(where, f"numeric test on non-numeric fact {test.fact!r}"))
+                if test.fact in THERAPY_LIST_FACTS:
+                    refs(where, values, therapies, "therapy")
+                elif test.fact in CLASS_LIST_FACTS:
+                    refs(where, values, kb.therapy_classes, "therapy class")
+                elif test.fact == "biomarkers":
+                    refs(where, values, kb.biomarkers, "biomarker assertion")
+                elif spec.values and op in ("eq", "ne", "in", "not_in", "contains",
+                                            "contains_any"):
+                    bad = [v for v in values if v not in spec.values and not isinstance(v, bool)]
+                    if bad:
+                        add(Problem(where, f"{test.fact} value(s) {bad} not in {list(spec.values)}"))
+
+    for kind, rec in kb.records():
+        where = f"{kind}:{rec.id}"
+        for cit in _citations(rec):
+            if cit.source not in kb.sources:
+                add(Problem(where, f"citation names unregistered source {cit.source!r}"))
+
+    for d in kb.drugs.values():
+        refs(f"drugs:{d.id}", d.classes, kb.therapy_classes, "therapy class")
+    for r in kb.regimens.values():
+        refs(f"regimens:{r.id}", r.components, kb.drugs, "drug")
+        refs(f"regimens:{r.id}", r.classes, kb.therapy_classes, "therapy class")
+
+    seen_nct: dict[str, str] = {}
+    for t in kb.trials.values():
+        where = f"trials:{t.id}"
+        for nct in t.nct:
+            if nct in seen_nct:
+                add(Problem(where, f"{nct} also in trial {seen_nct[nct]!r}; merge the records"))
+            seen_nct[nct] = t.id
+        arm_ids = {a.id for a in t.arms} | {a.name for a in t.arms}
+        for arm in t.arms:
+            refs(f"{where}.arms.{arm.id}", arm.therapies, therapies, "therapy")
+        for o in t.outcomes:
+            ow = f"{where}.outcomes[{o.endpoint}/{o.arm}]"
+            if t.arms and o.arm not in arm_ids and o.arm != "all":
+                add(Problem(ow, f"arm {o.arm!r} is not one of the trial's arms {sorted(arm_ids)}"))
+            if o.unit == "%" and not 0 <= o.value <= 100:
+                add(Problem(ow, "percentage outside 0-100", o.value))
+            if o.unit in ("HR", "OR", "RR") and o.value <= 0:
+                add(Problem(ow, "ratio must be > 0", o.value))
+            if o.unit in ("months", "weeks", "days", "years", "n") and o.value < 0:
+                add(Problem(ow, "negative duration or count", o.value))
+            lo, hi = o.ci_low, o.ci_high
+            if lo is not None and hi is not None and not lo <= o.value <= hi:
+                add(Problem(ow, f"estimate outside its CI [{lo}, {hi}]", o.value))
+        for c in t.eligibility:
+            cond(f"{where}.eligibility.{c.id}", c.condition)
+
+    for m in kb.resistance.values():
+        where = f"resistance:{m.id}"
+        refs(where, [m.therapy_class], kb.therapy_classes, "therapy class")
+        for s in m.strategies:
+            refs(where, s.therapies, therapies, "therapy")
+            refs(where, s.trials, kb.trials, "trial")
+
+    for b in kb.biomarkers.values():
+        where = f"biomarkers:{b.id}"
+        refs(where, b.drugs, therapies, "therapy")
+        refs(where, b.trials, kb.trials, "trial")
+        if b.extrapolated_from and b.tier and b.tier not in TIER_CAP_EXTRAPOLATED:
+            add(Problem(where, f"extrapolated from {b.extrapolated_from}: tier {b.tier} "
+                               "above the III-A cap"))
+        if b.direction == "sensitivity" and b.tier is None:
+            add(Problem(where, "a sensitivity assertion needs an ESCAT tier"))
+
+    for f in kb.factors.values():
+        refs(f"factors:{f.id}", f.applies_to, therapies | set(kb.therapy_classes), "therapy")
+
+    for r in kb.rules.values():
+        where = f"rules:{r.id}"
+        refs(where, [r.therapy], therapies, "therapy")
+        refs(where, r.evidence, kb.trials, "trial")
+        cond(where, r.when)
+        for q in r.requires:
+            cond(where, q.condition)
+        for c in r.cautions:
+            cond(where, c.when)
+
+    for g in kb.safety.values():
+        where = f"safety:{g.id}"
+        refs(where, g.forbid_therapies, therapies, "therapy")
+        refs(where, g.forbid_classes, kb.therapy_classes, "therapy class")
+        cond(where, g.when)
+
+    for fl in kb.flags.values():
+        cond(f"flags:{fl.id}", fl.when)
+
+    if len(kb.grading) != 1:
+        add(Problem("grading", f"exactly one grading record expected, found {len(kb.grading)}"))
+    return problems

@@ -1,0 +1,210 @@
+"""Load the knowledge base from YAML and give it a content hash.
+
+Layout: ``data/<kind>/*.yaml`` (or ``data/<kind>.yaml``), each file a list of
+records of that kind; ``data/sources/*.yaml`` registers citable sources. The
+loader validates every record against the schema and refuses duplicate ids;
+`check.check` then verifies cross-references and numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from nenboard.errors import InputError, Problem
+from nenboard.knowledge.schema import (
+    KINDS,
+    BiomarkerAssertion,
+    Drug,
+    Factor,
+    Frequency,
+    Grading,
+    PathologyFlag,
+    Regimen,
+    ResistanceMechanism,
+    Rule,
+    SafetyGate,
+    Site,
+    Source,
+    Syndrome,
+    TherapyClass,
+    Trial,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class KnowledgeBase(BaseModel):
+    """The validated, immutable knowledge base. Engines take it as an argument."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    version: str
+    sources: dict[str, Source]
+    therapy_classes: dict[str, TherapyClass]
+    drugs: dict[str, Drug]
+    regimens: dict[str, Regimen]
+    trials: dict[str, Trial]
+    resistance: dict[str, ResistanceMechanism]
+    biomarkers: dict[str, BiomarkerAssertion]
+    frequencies: dict[str, Frequency]
+    factors: dict[str, Factor]
+    rules: dict[str, Rule]
+    safety: dict[str, SafetyGate]
+    grading: dict[str, Grading]
+    flags: dict[str, PathologyFlag]
+    syndromes: dict[str, Syndrome]
+    sites: dict[str, Site]
+
+    # -- lookups -------------------------------------------------------------
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        """Lower-cased name/synonym/id -> therapy id (regimens win over drugs)."""
+        index: dict[str, str] = {}
+        for table in (self.drugs, self.regimens, self.therapy_classes):
+            for rec in table.values():
+                for key in (rec.id, rec.name, *rec.synonyms):
+                    index[_norm(key)] = rec.id
+        return index
+
+    def resolve_therapy(self, name: str) -> str | None:
+        """The drug/regimen/class id a name or synonym refers to, or None."""
+        return self._names.get(_norm(name))
+
+    def therapy_names(self) -> list[str]:
+        return sorted({rec.name for t in (self.drugs, self.regimens) for rec in t.values()})
+
+    def therapy(self, therapy_id: str) -> Drug | Regimen | None:
+        return self.regimens.get(therapy_id) or self.drugs.get(therapy_id)
+
+    def classes_of(self, therapy_id: str) -> list[str]:
+        """Therapy classes of a drug or regimen, including those of its components."""
+        if therapy_id in self.therapy_classes:
+            return [therapy_id]
+        rec = self.therapy(therapy_id)
+        if rec is None:
+            return []
+        classes = list(rec.classes)
+        for comp in getattr(rec, "components", []):
+            classes += [c for c in self.classes_of(comp) if c not in classes]
+        return classes
+
+    def components_of(self, therapy_id: str) -> list[str]:
+        rec = self.regimens.get(therapy_id)
+        return list(rec.components) if rec else []
+
+    def record(self, record_id: str) -> tuple[str, BaseModel] | None:
+        """Find any record by id (or a therapy by name/synonym)."""
+        for kind in ("sources", *KINDS):
+            table = getattr(self, kind)
+            if record_id in table:
+                return kind, table[record_id]
+        resolved = self.resolve_therapy(record_id)
+        if resolved:
+            return self.record(resolved)
+        for trial in self.trials.values():
+            if record_id.upper() in trial.nct or _norm(record_id) in map(_norm, trial.synonyms):
+                return "trials", trial
+        return None
+
+    def records(self) -> Iterator[tuple[str, BaseModel]]:
+        for kind in ("sources", *KINDS):
+            for rec in getattr(self, kind).values():
+                yield kind, rec
+
+    def export(self) -> dict[str, Any]:
+        """The whole knowledge base as plain JSON-able data (DESIGN.md contract)."""
+        out: dict[str, Any] = {"version": self.version}
+        for kind in ("sources", *KINDS):
+            out[kind] = [r.model_dump(mode="json", by_alias=True, exclude_none=True)
+                         for r in getattr(self, kind).values()]
+        return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
+def _files(root: Path, kind: str) -> list[Path]:
+    single = root / f"{kind}.yaml"
+    folder = root / kind
+    files = [single] if single.exists() else []
+    if folder.is_dir():
+        files += sorted(folder.rglob("*.yaml"))
+    return files
+
+
+def _read_yaml(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError.single(str(path), f"not valid YAML: {exc}") from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise InputError.single(str(path), "a knowledge file must be a YAML list of records")
+    return data
+
+
+def load(root: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base at ``root`` (default: the bundled one)."""
+    kb, problems = load_with_problems(root)
+    if problems:
+        raise InputError(problems, source="knowledge base")
+    return kb
+
+
+def load_with_problems(root: Path | str | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load what validates and list what does not (for curators mid-edit)."""
+    root = Path(root) if root else DATA_DIR
+    if not root.is_dir():
+        raise InputError.single(str(root), "knowledge-base directory not found")
+    problems: list[Problem] = []
+    tables: dict[str, dict[str, Any]] = {}
+    digest = hashlib.sha256()
+    for kind, model in (("sources", Source), *KINDS.items()):
+        table: dict[str, Any] = {}
+        for path in _files(root, kind):
+            rel = path.relative_to(root).as_posix()
+            digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+            for i, raw in enumerate(_read_yaml(path)):
+                where = f"{rel}[{i}]"
+                rid = raw.get("id") if isinstance(raw, dict) else None
+                if rid is not None:
+                    where = f"{rel}:{rid}"
+                try:
+                    rec = model.model_validate(raw)
+                except ValidationError as exc:
+                    for err in exc.errors():
+                        loc = ".".join(str(p) for p in err["loc"])
+                        problems.append(Problem(f"{where}.{loc}" if loc else where, err["msg"]))
+                    continue
+                if rec.id in table:
+                    problems.append(Problem(where, f"duplicate {kind} id {rec.id!r}"))
+                    continue
+                table[rec.id] = rec
+        tables[kind] = table
+    return KnowledgeBase(version=digest.hexdigest()[:16], **tables), problems
+
+
+@lru_cache(maxsize=4)
+def default_kb() -> KnowledgeBase:
+    """The bundled knowledge base, loaded and checked once per process."""
+    from nenboard.knowledge.check import check
+
+    kb = load()
+    problems = check(kb)
+    if problems:
+        raise InputError(problems, source="knowledge base")
+    return kb
+
+
+def to_json(kb: KnowledgeBase) -> str:
+    return json.dumps(kb.export(), indent=2, ensure_ascii=False)

@@ -1,0 +1,405 @@
+"""Schema of the curated knowledge base.
+
+Every record carries ``citations``; the schema refuses a record without one.
+Cross-references (drug ids in regimens, trial ids in rules, ...) are checked
+by `nenboard.knowledge.check`, which also validates conditions against the fact
+vocabulary and the numeric sanity of transcribed outcomes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from nenboard.knowledge.conditions import Condition
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.+\-]*$"
+NCT_PATTERN = re.compile(r"^NCT\d{8}$")
+
+EsmoLevel = Literal["I", "II", "III", "IV", "V"]
+EscatTier = Literal["I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "IV-B", "X"]
+Category = Literal["standard", "alternative", "trial", "investigational"]
+Entity = Literal["NET", "NEC", "MiNEN", "SCLC", "NEN"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Citation(Strict):
+    """Where a fact comes from: registered source, reference inside it, and where."""
+
+    source: str = Field(description="registered source id, e.g. mcclellan2022")
+    ref: str | None = Field(
+        default=None, description="reference number or author-year inside the source"
+    )
+    locator: str = Field(min_length=1, description="section, table or figure")
+    quote: str | None = Field(default=None, description="short verbatim excerpt, optional")
+
+    @field_validator("ref", mode="before")
+    @classmethod
+    def _ref_as_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) else v
+
+    def label(self) -> str:
+        ref = f" [{self.ref}]" if self.ref else ""
+        return f"{self.source}{ref}, {self.locator}"
+
+
+class Record(Strict):
+    """Common base: stable id, display name, synonyms, at least one citation."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    synonyms: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(min_length=1)
+    notes: str | None = None
+    ambiguities: list[str] = Field(
+        default_factory=list, description="what the source leaves unclear, kept visible"
+    )
+
+
+class Source(Strict):
+    """A citable source. The three reviews are the primary sources."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["review", "article", "label", "guideline", "dataset", "model", "classification"]
+    title: str
+    authors: str
+    year: int
+    journal: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    label_date: str | None = None
+    url: str | None = None
+    file: str | None = Field(default=None, description="seed file name for the reviews")
+    license: str | None = None
+
+    @model_validator(mode="after")
+    def _verifiable(self) -> Source:
+        if not (self.doi or self.pmid or self.label_date or self.url or self.file):
+            raise ValueError(f"source {self.id!r} needs a verifiable identifier (doi, pmid, "
+                             "label_date, url, or the shipped seed file)")
+        return self
+
+
+class TherapyClass(Record):
+    """A class of therapy that resistance and rules reason about (SSA, PRRT, ...)."""
+
+    primary_resistance: str | None = None
+    secondary_resistance: str | None = None
+
+
+class Approval(Strict):
+    agency: str = Field(description="FDA, EMA, ...")
+    year: int
+    indication: str
+    citations: list[Citation] = Field(min_length=1)
+
+
+class Toxicity(Strict):
+    name: str
+    note: str | None = None
+    fact: str | None = Field(
+        default=None, description="case fact that makes this caution relevant, e.g. diabetes"
+    )
+    citations: list[Citation] = Field(min_length=1)
+
+
+class Drug(Record):
+    drug_class: str = Field(description="pharmacological class in words")
+    classes: list[str] = Field(default_factory=list, description="therapy class ids")
+    targets: list[str] = Field(default_factory=list)
+    mechanism: str | None = None
+    route: str | None = None
+    schedule: str | None = None
+    status: Literal["approved", "investigational", "off_label", "withdrawn"] = "investigational"
+    approvals: list[Approval] = Field(default_factory=list)
+    toxicities: list[Toxicity] = Field(default_factory=list)
+
+
+class Regimen(Record):
+    """A regimen, schedule or non-drug modality (surgery, liver-directed therapy)."""
+
+    modality: Literal["systemic", "radioligand", "surgery", "liver_directed", "supportive",
+                      "radiotherapy"] = "systemic"
+    components: list[str] = Field(default_factory=list, description="drug ids")
+    classes: list[str] = Field(default_factory=list, description="therapy class ids")
+    schedule: str | None = None
+    toxicities: list[Toxicity] = Field(default_factory=list)
+
+
+class Outcome(Strict):
+    endpoint: str = Field(description="PFS, TTP, OS, ORR, DCR, PFS_rate, OS_rate, ...")
+    arm: str
+    value: float
+    unit: Literal["months", "weeks", "days", "years", "%", "HR", "OR", "RR", "n"]
+    comparator: str | None = Field(default=None, description="for HR/OR: the reference arm")
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float | None = 95
+    p: str | None = Field(default=None, description="p-value as written, e.g. '<0.001'")
+    timepoint: str | None = Field(default=None, description="for rates, e.g. '20 months'")
+    note: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+    @field_validator("p", mode="before")
+    @classmethod
+    def _p_as_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int | float) else v
+
+
+class Arm(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    therapies: list[str] = Field(default_factory=list, description="drug or regimen ids")
+    n: int | None = Field(default=None, ge=0)
+
+
+class Design(Strict):
+    randomized: bool | None = None
+    blinding: Literal["double-blind", "single-blind", "open-label"] | None = None
+    placebo_controlled: bool | None = None
+    n: int | None = Field(default=None, ge=0)
+    description: str | None = None
+
+
+class Population(Strict):
+    """Who the trial enrolled, as the source states it (free text kept verbatim)."""
+
+    description: str | None = None
+    entities: list[Entity] = Field(default_factory=list)
+    sites: list[str] = Field(default_factory=list)
+    grades: list[str] = Field(default_factory=list)
+    ki67: str | None = None
+    sstr: Literal["positive", "negative", "any"] | None = None
+    line: str | None = None
+    prior_required: list[str] = Field(default_factory=list)
+    prior_excluded: list[str] = Field(default_factory=list)
+    biomarker: str | None = None
+    functional: bool | None = None
+
+
+class Criterion(Strict):
+    """One structured eligibility criterion, in the condition language."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    text: str
+    condition: Condition
+    citations: list[Citation] = Field(min_length=1)
+
+
+TrialStatus = Literal["completed", "active_not_recruiting", "recruiting", "not_yet_recruiting",
+                      "terminated", "withdrawn", "suspended", "unknown"]
+
+
+class Trial(Record):
+    nct: list[str] = Field(default_factory=list)
+    phase: str | None = Field(default=None, description="'1', '1/2', '2', '2/3', '3', '4'")
+    design: Design = Field(default_factory=Design)
+    population: Population = Field(default_factory=Population)
+    arms: list[Arm] = Field(default_factory=list)
+    status: TrialStatus = "unknown"
+    status_source: str | None = Field(default=None, description="as of which source")
+    outcomes: list[Outcome] = Field(default_factory=list)
+    esmo_level: EsmoLevel | None = None
+    esmo_rationale: str | None = None
+    eligibility: list[Criterion] = Field(default_factory=list)
+    uncurated: bool = Field(default=False, description="imported, criteria not yet structured")
+    eligibility_text: str | None = Field(default=None, description="verbatim, for curators")
+
+    @field_validator("nct")
+    @classmethod
+    def _nct_format(cls, v: list[str]) -> list[str]:
+        bad = [n for n in v if not NCT_PATTERN.match(n)]
+        if bad:
+            raise ValueError(f"NCT ids must look like NCT01234567, got {bad}")
+        return v
+
+
+class Strategy(Strict):
+    description: str
+    therapies: list[str] = Field(default_factory=list, description="drug or regimen ids")
+    trials: list[str] = Field(default_factory=list, description="trial ids")
+    evidence: str | None = None
+    citations: list[Citation] = Field(min_length=1)
+
+
+EvidenceType = Literal["clinical", "xenograft", "cell_line", "preclinical", "in_silico",
+                       "hypothesis", "review"]
+
+
+class ResistanceMechanism(Record):
+    therapy_class: str
+    kind: Literal["primary", "secondary", "both", "unknown"] = "both"
+    description: str
+    evidence_types: list[EvidenceType] = Field(min_length=1)
+    cell_lines: list[str] = Field(default_factory=list)
+    tests: list[str] = Field(default_factory=list, description="what to test now")
+    strategies: list[Strategy] = Field(default_factory=list)
+
+
+class AlterationMatch(Strict):
+    """Which alterations an assertion applies to (variant-level or class-level)."""
+
+    gene: str = Field(description="HGNC symbol, or MSI / TMB for signatures")
+    kind: Literal["mutation", "amplification", "deletion", "loss", "fusion", "expression",
+                  "methylation", "signature", "any"]
+    variants: list[str] = Field(default_factory=list, description="protein changes, e.g. V600E; "
+                                "empty = any variant of this kind")
+    variant_class: Literal["any", "activating", "truncating", "loss_of_function", "hotspot",
+                           "specific"] = "any"
+    value: str | None = Field(default=None, description="expression/IHC/MSI value, e.g. positive")
+    threshold: float | None = Field(default=None, description="e.g. TMB >= 10")
+    partner: str | None = Field(default=None, description="fusion partner if required")
+
+
+class Context(Strict):
+    entities: list[Entity] = Field(default_factory=list, description="empty = any")
+    sites: list[str] = Field(default_factory=list, description="empty = any")
+    grades: list[str] = Field(default_factory=list)
+
+
+class BiomarkerAssertion(Record):
+    match: AlterationMatch
+    context: Context = Field(default_factory=Context)
+    direction: Literal["sensitivity", "resistance", "prognostic", "diagnostic", "predisposing"]
+    drugs: list[str] = Field(default_factory=list, description="drug or regimen ids")
+    trials: list[str] = Field(default_factory=list, description="trial ids")
+    tier: EscatTier | None = None
+    tier_reason: str
+    evidence: str
+    extrapolated_from: str | None = Field(
+        default=None, description="e.g. SCLC, colorectal adenocarcinoma; caps the tier at III-A"
+    )
+
+
+class Frequency(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    gene: str
+    alteration: str = Field(description="mutation, amplification, loss, methylation, ...")
+    entity: Entity
+    site: str | None = None
+    low: float | None = Field(default=None, ge=0, le=100)
+    high: float | None = Field(default=None, ge=0, le=100)
+    n: int | None = Field(default=None, ge=0, description="cohort size where given")
+    note: str | None = None
+    citations: list[Citation] = Field(min_length=1)
+    ambiguities: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _range(self) -> Frequency:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"frequency {self.id}: low {self.low} > high {self.high}")
+        return self
+
+
+class Factor(Record):
+    """A prognostic or predictive factor (e.g. Ki-67 55% for platinum)."""
+
+    kind: Literal["prognostic", "predictive"]
+    applies_to: list[str] = Field(default_factory=list, description="therapy/class ids")
+    finding: str
+
+
+class Requirement(Strict):
+    """A condition an option needs; when it fails the option is excluded with ``unmet``."""
+
+    condition: Condition
+    unmet: str = Field(description="reason shown when not met, e.g. 'SSTR imaging negative'")
+    unknown: str | None = Field(default=None, description="what to complete when unknown")
+
+
+class Caution(Strict):
+    text: str
+    when: Condition | None = None
+    citations: list[Citation] = Field(min_length=1)
+
+
+class Rule(Record):
+    """A planner rule: in scope ``when``; offered if every requirement holds."""
+
+    therapy: str = Field(description="drug or regimen id")
+    category: Category
+    line: str = Field(description="e.g. '1', '2+', 'any'")
+    when: Condition
+    requires: list[Requirement] = Field(default_factory=list)
+    rationale: str
+    evidence: list[str] = Field(default_factory=list, description="trial ids")
+    esmo_level: EsmoLevel | None = None
+    prerequisites: list[str] = Field(default_factory=list)
+    cautions: list[Caution] = Field(default_factory=list)
+    priority: int = Field(default=50, description="order within category, lower first")
+
+
+class SafetyGate(Record):
+    """An invariant the planner can never violate."""
+
+    forbid_therapies: list[str] = Field(default_factory=list)
+    forbid_classes: list[str] = Field(default_factory=list)
+    categories: list[Category] = Field(default_factory=lambda: ["standard", "alternative"])
+    when: Condition
+    reason: str
+
+
+class GradeBand(Strict):
+    grade: Literal["G1", "G2", "G3"]
+    ki67_min: float | None = Field(default=None, description="inclusive lower bound, percent")
+    ki67_max: float | None = Field(default=None, description="inclusive upper bound, percent")
+    mitoses_min: float | None = None
+    mitoses_max: float | None = None
+
+
+class Grading(Record):
+    """WHO 2019 GEP-NEN grading thresholds."""
+
+    bands: list[GradeBand]
+    minen_min_fraction: float = Field(ge=0, le=1)
+    ki67_bands: dict[str, list[float | None]] = Field(
+        description="named Ki-67 bands -> [low exclusive-or-None, high inclusive-or-None]"
+    )
+
+
+class PathologyFlag(Record):
+    """A classification flag: raised when ``when`` is met, with its message."""
+
+    code: str
+    severity: Literal["info", "warning"] = "info"
+    when: Condition
+    message: str
+
+
+class Syndrome(Record):
+    kind: Literal["functional", "hereditary"]
+    hormone: str | None = None
+    markers: list[str] = Field(default_factory=list)
+    features: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Site(Record):
+    """A primary site: its group and OncoTree codes by entity."""
+
+    group: Literal["foregut", "midgut", "hindgut", "pancreas", "unknown"]
+    gep: bool = True
+    oncotree: dict[str, str] = Field(default_factory=dict, description="entity -> OncoTree code")
+
+
+KINDS: dict[str, type[BaseModel]] = {
+    "therapy_classes": TherapyClass,
+    "drugs": Drug,
+    "regimens": Regimen,
+    "trials": Trial,
+    "resistance": ResistanceMechanism,
+    "biomarkers": BiomarkerAssertion,
+    "frequencies": Frequency,
+    "factors": Factor,
+    "rules": Rule,
+    "safety": SafetyGate,
+    "grading": Grading,
+    "flags": PathologyFlag,
+    "syndromes": Syndrome,
+    "sites": Site,
+}
