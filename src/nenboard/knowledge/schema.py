@@ -73,13 +73,14 @@ class Source(Strict):
     doi: str | None = None
     pmid: str | None = None
     label_date: str | None = None
+    isbn: str | None = None
     url: str | None = None
     file: str | None = Field(default=None, description="seed file name for the reviews")
     license: str | None = None
 
     @model_validator(mode="after")
     def _verifiable(self) -> Source:
-        if not (self.doi or self.pmid or self.label_date or self.url or self.file):
+        if not (self.doi or self.pmid or self.isbn or self.label_date or self.url or self.file):
             raise ValueError(f"source {self.id!r} needs a verifiable identifier (doi, pmid, "
                              "label_date, url, or the shipped seed file)")
         return self
@@ -344,22 +345,35 @@ class SafetyGate(Record):
     reason: str
 
 
+class Threshold(Strict):
+    """A lower bound: ``ge`` (inclusive) or ``gt`` (exclusive); neither = from zero."""
+
+    ge: float | None = None
+    gt: float | None = None
+
+    def admits(self, value: float) -> bool:
+        return (self.ge is None or value >= self.ge) and (self.gt is None or value > self.gt)
+
+
 class GradeBand(Strict):
+    """A grade and the lower bounds of its Ki-67 and mitotic ranges."""
+
     grade: Literal["G1", "G2", "G3"]
-    ki67_min: float | None = Field(default=None, description="inclusive lower bound, percent")
-    ki67_max: float | None = Field(default=None, description="inclusive upper bound, percent")
-    mitoses_min: float | None = None
-    mitoses_max: float | None = None
+    ki67: Threshold = Field(default_factory=Threshold)
+    mitoses: Threshold = Field(default_factory=Threshold)
+
+
+class Ki67Band(Strict):
+    name: str
+    lower: Threshold = Field(default_factory=Threshold)
 
 
 class Grading(Record):
-    """WHO 2019 GEP-NEN grading thresholds."""
+    """WHO 2019 GEP-NEN grading: the highest band whose lower bound a value meets."""
 
-    bands: list[GradeBand]
-    minen_min_fraction: float = Field(ge=0, le=1)
-    ki67_bands: dict[str, list[float | None]] = Field(
-        description="named Ki-67 bands -> [low exclusive-or-None, high inclusive-or-None]"
-    )
+    bands: list[GradeBand] = Field(min_length=1)
+    ki67_bands: list[Ki67Band] = Field(min_length=1)
+    minen_min_fraction: float = Field(ge=0, le=1, description="each component at least this")
 
 
 class PathologyFlag(Record):

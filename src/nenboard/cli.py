@@ -1,0 +1,204 @@
+"""The `nenboard` command. Thin: parse arguments, call engines, render.
+
+Exit codes (DESIGN.md): 0 ok; 2 bad input, with one line naming the field and
+the problem; 1 internal error. No tracebacks unless NENBOARD_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import click
+import typer
+import yaml
+from rich.syntax import Syntax
+from rich.table import Table
+
+from nenboard import __version__
+from nenboard.errors import InputError
+from nenboard.interface import (
+    DISCLAIMER,
+    Format,
+    console,
+    err_console,
+    kb,
+    load_case,
+    print_json,
+    to_jsonable,
+)
+
+app = typer.Typer(
+    name="nenboard",
+    help="A virtual tumor board for GEP neuroendocrine neoplasms. " + DISCLAIMER,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Inspect and check the curated knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+CaseArg = typer.Argument(..., help="case file (YAML or JSON)", show_default=False)
+FormatOpt = typer.Option(Format.table, "--format", "-f", help="output format")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"nenboard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="show the version and exit"),
+) -> None:
+    """nenboard: classify, plan, profile, match trials and simulate for GEP-NENs."""
+
+
+@app.command()
+def classify(case: Path = CaseArg, fmt: Format = FormatOpt) -> None:
+    """WHO 2019 classification and grade, with cited flags."""
+    from nenboard.pathology import classify as run
+    from nenboard.pathology.render import classification_panel
+
+    result = run(load_case(case), kb())
+    if fmt is Format.json:
+        print_json(result)
+    else:
+        console.print(classification_panel(result, title=str(case)))
+
+
+@kb_app.command("check")
+def kb_check(path: Path | None = typer.Option(None, "--path", help="knowledge-base directory")
+             ) -> None:
+    """Validate schema, ids, cross-references, citations and numbers."""
+    from nenboard.knowledge.check import check
+    from nenboard.knowledge.loader import load
+
+    base = load(path)
+    problems = check(base)
+    if problems:
+        for p in problems:
+            err_console.print(f"[red]x[/red] {p}")
+        raise InputError(problems, source="knowledge base")
+    counts = ", ".join(f"{len(getattr(base, k))} {k}" for k in
+                       ("sources", "drugs", "regimens", "trials", "resistance", "biomarkers",
+                        "frequencies", "rules", "safety"))
+    console.print(f"[green]knowledge base OK[/green] (version {base.version}): {counts}")
+
+
+@kb_app.command("export")
+def kb_export(fmt: str = typer.Option("json", "--format", "-f", help="json"),
+              out: Path | None = typer.Option(None, "-o", "--output")) -> None:
+    """Export the whole knowledge base (DESIGN.md contract)."""
+    from nenboard.interface import write_output
+    from nenboard.knowledge.loader import to_json
+
+    if fmt != "json":
+        raise InputError.single("--format", f"{fmt!r} is not supported; allowed: json")
+    write_output(to_json(kb()), out)
+
+
+@kb_app.command("show")
+def kb_show(record_id: str = typer.Argument(..., help="id, name, synonym or NCT number"),
+            fmt: Format = FormatOpt) -> None:
+    """Show one record readably."""
+    found = kb().record(record_id)
+    if found is None:
+        from nenboard.knowledge.search import search
+
+        close = [rec.id for _, rec, _ in search(kb(), record_id, limit=5)]
+        hint = f"; did you mean: {', '.join(close)}" if close else ""
+        raise InputError.single("ID", f"no record {record_id!r}{hint}")
+    kind, rec = found
+    data = to_jsonable(rec)
+    if fmt is Format.json:
+        print_json({"kind": kind, "record": data})
+        return
+    console.print(f"[bold]{kind}[/bold]: [cyan]{rec.id}[/cyan] - {getattr(rec, 'name', '')}")
+    clean = {k: v for k, v in data.items() if v not in (None, [], {}, "")}
+    console.print(Syntax(yaml.safe_dump(clean, sort_keys=False, allow_unicode=True, width=100),
+                         "yaml", word_wrap=True))
+
+
+@kb_app.command("search")
+def kb_search(text: str = typer.Argument(..., help="any name, synonym, id or NCT"),
+              fmt: Format = FormatOpt) -> None:
+    """Find drugs, regimens, trials, mechanisms and biomarkers by any synonym."""
+    from nenboard.knowledge.search import search
+
+    hits = search(kb(), text)
+    if fmt is Format.json:
+        print_json([{"kind": k, "id": r.id, "name": getattr(r, "name", r.id)} for k, r, _ in hits])
+        return
+    if not hits:
+        console.print(f"no match for {text!r}")
+        return
+    table = Table("kind", "id", "name")
+    for kind, rec, _ in hits:
+        table.add_row(kind, rec.id, getattr(rec, "name", ""))
+    console.print(table)
+
+
+@app.command()
+def demo(out: Path = typer.Option(Path("nenboard-demo"), "-o", "--output",
+                                  help="folder for the demo's reports")) -> None:
+    """Run everything on the bundled example cases and print a summary."""
+    from nenboard.demo import run_demo
+
+    run_demo(out)
+
+
+# Engines register their commands from their own modules (keeps this file thin).
+for _module in ("nenboard.therapy.cli", "nenboard.genomics.cli", "nenboard.trials.cli",
+                "nenboard.board.cli", "nenboard.api.cli"):
+    try:
+        importlib.import_module(_module).register(app)
+    except ModuleNotFoundError as _exc:  # that engine is not built yet
+        if not _module.startswith(_exc.name or "?"):
+            raise
+try:
+    from nenboard.systems.cli import app as _systems_app
+
+    app.add_typer(_systems_app, name="simulate",
+                  help="Pathway and clonal-resistance simulations (research use only).")
+except ModuleNotFoundError as _exc:
+    if not "nenboard.systems.cli".startswith(_exc.name or "?"):
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app and map errors to exit codes without tracebacks."""
+    debug = os.environ.get("NENBOARD_DEBUG") == "1"
+    try:
+        app(args=argv, prog_name="nenboard", standalone_mode=False)
+    except InputError as exc:
+        err_console.print(f"error: {exc.one_line()}", markup=False)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if exc.exit_code in (1, 2) else exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        return 1
+    except Exception as exc:
+        if debug:
+            raise
+        err_console.print(f"internal error: {type(exc).__name__}: {exc} "
+                          "(set NENBOARD_DEBUG=1 for a traceback)", markup=False)
+        return 1
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

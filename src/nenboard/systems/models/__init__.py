@@ -1,0 +1,1 @@
+"""Model files (Antimony) of the systems module, shipped as package data."""

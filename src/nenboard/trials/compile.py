@@ -1,0 +1,132 @@
+"""Compile condition-language trees into fast closures (same semantics as `evaluate`).
+
+`nenboard.knowledge.conditions.evaluate` walks pydantic models and builds a
+`Verdict` per call; matching thousands of cases against every trial needs
+less overhead. `compile_condition` turns a condition into a plain function
+``facts -> Truth`` once; a property test checks it agrees with `evaluate` on
+random conditions and facts. No clinical knowledge here: only the language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from nenboard.knowledge.conditions import AllOf, AnyOf, Condition, FactTest, Truth, fact_tests
+
+Facts = Mapping[str, Any]
+Compiled = Callable[[Facts], Truth]
+
+MET, NOT_MET, UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
+
+
+def _predicate(op: str, expected: Any) -> Callable[[Any], bool]:
+    """A raw comparison ``actual <op> expected`` (may raise TypeError)."""
+    match op:
+        case "eq":
+            return lambda v: v == expected
+        case "ne":
+            return lambda v: v != expected
+        case "in":
+            return lambda v: v in expected
+        case "not_in":
+            return lambda v: v not in expected
+        case "gt":
+            return lambda v: v > expected
+        case "ge":
+            return lambda v: v >= expected
+        case "lt":
+            return lambda v: v < expected
+        case "le":
+            return lambda v: v <= expected
+        case "contains":
+            return lambda v: expected in v
+        case "contains_any":
+            items = tuple(expected)
+            return lambda v: any(item in v for item in items)
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def _compile_test(test: FactTest) -> Compiled:
+    name = test.fact
+    ops = list(test.operators())
+    if len(ops) == 1 and ops[0][0] != "present":
+        pred = _predicate(*ops[0])
+
+        def single(facts: Facts) -> Truth:
+            value = facts.get(name)
+            if value is None:
+                return UNKNOWN
+            try:
+                return MET if pred(value) else NOT_MET
+            except TypeError:
+                return UNKNOWN
+
+        return single
+
+    # General case: operators in the language's fixed order, exactly like `evaluate`.
+    steps: list[tuple[bool, Any]] = [
+        (True, bool(expected)) if op == "present" else (False, _predicate(op, expected))
+        for op, expected in ops
+    ]
+
+    def multi(facts: Facts) -> Truth:
+        value = facts.get(name)
+        ok = True
+        for is_presence, check in steps:
+            if is_presence:
+                ok = ok and ((value is not None) == check)
+            elif value is None:
+                return UNKNOWN
+            else:
+                try:
+                    ok = check(value) and ok
+                except TypeError:
+                    return UNKNOWN
+        return MET if ok else NOT_MET
+
+    return multi
+
+
+def compile_condition(cond: Condition) -> Compiled:
+    """A function ``facts -> Truth`` equivalent to ``evaluate(cond, facts).truth``."""
+    if isinstance(cond, FactTest):
+        return _compile_test(cond)
+    if isinstance(cond, AllOf):
+        parts = tuple(compile_condition(c) for c in cond.all)
+
+        def all_of(facts: Facts) -> Truth:
+            unknown = False
+            for part in parts:  # every part runs, as in `evaluate` (no short cut on facts)
+                t = part(facts)
+                if t is NOT_MET:
+                    return NOT_MET
+                unknown = unknown or t is UNKNOWN
+            return UNKNOWN if unknown else MET
+
+        return all_of
+    if isinstance(cond, AnyOf):
+        parts = tuple(compile_condition(c) for c in cond.any)
+
+        def any_of(facts: Facts) -> Truth:
+            unknown = False
+            for part in parts:
+                t = part(facts)
+                if t is MET:
+                    return MET
+                unknown = unknown or t is UNKNOWN
+            return UNKNOWN if unknown else NOT_MET
+
+        return any_of
+    inner = compile_condition(cond.not_)
+
+    def not_of(facts: Facts) -> Truth:
+        t = inner(facts)
+        return NOT_MET if t is MET else MET if t is NOT_MET else UNKNOWN
+
+    return not_of
+
+
+def facts_read(cond: Condition) -> tuple[str, ...]:
+    """The fact names a condition reads, in first-use order (what `evaluate` reports)."""
+    return tuple(dict.fromkeys(t.fact for t in fact_tests(cond)))
