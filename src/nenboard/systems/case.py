@@ -16,8 +16,8 @@ ACTIVATING_WORDS = ("activating", "gain", "gain_of_function", "hotspot", "oncoge
 def _is_loss(alteration: str) -> bool:
     a = alteration.lower()
     words = set(re.split(r"[^a-z0-9_*]+", a))
-    return bool(words & set(LOSS_WORDS)) or "*" in a or a.endswith("x") and a[:1].isalpha() \
-        and a[1:-1].isdigit()
+    return bool(words & set(LOSS_WORDS)) or "*" in a or (a.endswith("x") and a[:1].isalpha() \
+        and a[1:-1].isdigit())
 
 
 def _matches(genotype: Genotype, alteration: str) -> bool:

@@ -188,7 +188,7 @@ def rank_combinations(
     return rows
 
 
-class _end_of_window_task:  # noqa: N801 - picklable callable for dask workers
+class _end_of_window_task:
     def __init__(self, window_min: float) -> None:
         self.window_min = window_min
 

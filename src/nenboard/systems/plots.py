@@ -7,9 +7,9 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from nenboard.systems.pathway import DISCLAIMER, PathwayResult  # noqa: E402
+from nenboard.systems.pathway import DISCLAIMER, PathwayResult
 
 # node -> (x, y, readout used for its colour); edges: (from, to, inhibitory?)
 NODES = {

@@ -1,0 +1,194 @@
+"""Match a case against every trial in the knowledge base, criterion by criterion.
+
+Semantics (docs/trials.md):
+
+* each structured criterion is a condition over case facts; it is ``met``,
+  ``not_met`` or ``unknown`` (a fact the case does not state is never guessed);
+* a trial is ``ineligible`` if any criterion is not met, ``eligible`` if every
+  criterion is met, and ``possibly_eligible`` otherwise (unknowns only);
+* a trial without structured criteria (``uncurated`` or no ``eligibility``) is
+  never eligible: it gets a pseudo-criterion "criteria not yet structured"
+  whose result is unknown, so it is possibly eligible (or ineligible if one of
+  the few criteria it does have is not met);
+* ranking: eligible, then possibly eligible, then ineligible; within each,
+  higher phase first, then recruiting before other statuses, then more
+  criteria known, then trial id (deterministic).
+
+The conditions of every trial are compiled once per knowledge base
+(`compiled_trials`), so matching a case costs one closure call per criterion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nenboard.case.model import Case
+from nenboard.errors import InputError
+from nenboard.knowledge.conditions import Truth
+from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.knowledge.schema import Trial, TrialStatus
+from nenboard.trials.compile import Compiled, compile_condition, facts_read
+from nenboard.trials.model import (
+    ELIGIBILITY_ORDER,
+    UNSTRUCTURED_ID,
+    UNSTRUCTURED_TEXT,
+    CriterionResult,
+    MatchReport,
+    TrialMatch,
+)
+
+STATUSES: tuple[str, ...] = TrialStatus.__args__  # type: ignore[attr-defined]
+# Ranking order of statuses: open first, then those that may reopen, then closed.
+STATUS_RANK = {s: i for i, s in enumerate((
+    "recruiting", "not_yet_recruiting", "active_not_recruiting", "suspended", "unknown",
+    "completed", "terminated", "withdrawn"))}
+OPEN_STATUSES = ("recruiting", "not_yet_recruiting")
+STATUS_ALIASES = {"open": OPEN_STATUSES, "any": STATUSES, "all": STATUSES}
+
+MET, NOT_MET, UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCriterion:
+    id: str
+    text: str
+    test: Compiled
+    reads: tuple[str, ...]
+    citations: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTrial:
+    trial: Trial
+    criteria: tuple[CompiledCriterion, ...]
+    structured: bool
+    phase_rank: float
+    status_rank: int
+
+
+def phase_rank(phase: str | None) -> float:
+    """'3' -> 3, '2/3' -> 2.5, '1b' -> 1, 'II' -> 2, None or unparseable -> 0."""
+    if not phase:
+        return 0.0
+    roman = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+    nums = [float(roman.get(tok.lower(), tok)) for tok in
+            re.findall(r"\d+|(?<![a-z])i{1,3}v?(?![a-z])", phase.lower())]
+    return sum(nums) / len(nums) if nums else 0.0
+
+
+def compile_trial(trial: Trial) -> CompiledTrial:
+    criteria = tuple(
+        CompiledCriterion(c.id, " ".join(c.text.split()), compile_condition(c.condition),
+                          facts_read(c.condition), tuple(c.citations))
+        for c in trial.eligibility)
+    return CompiledTrial(trial, criteria, structured=bool(criteria) and not trial.uncurated,
+                         phase_rank=phase_rank(trial.phase),
+                         status_rank=STATUS_RANK.get(trial.status, len(STATUS_RANK)))
+
+
+_CACHE: OrderedDict[int, tuple[KnowledgeBase, tuple[CompiledTrial, ...]]] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def compiled_trials(kb: KnowledgeBase) -> tuple[CompiledTrial, ...]:
+    """Every trial of ``kb`` compiled, cached per knowledge-base object.
+
+    The cache holds the knowledge base itself, so an entry's key (its id) can
+    never be reused by another object while the entry lives; a rebuilt or
+    modified knowledge base is a different object and compiles afresh.
+    """
+    hit = _CACHE.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        _CACHE.move_to_end(id(kb))
+        return hit[1]
+    compiled = tuple(compile_trial(t) for t in sorted(kb.trials.values(), key=lambda t: t.id))
+    _CACHE[id(kb)] = (kb, compiled)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return compiled
+
+
+def normalise_status(status: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """``None`` = any status; a word or words from the schema's statuses (or open/any)."""
+    if status is None:
+        return None
+    words = [status] if isinstance(status, str) else list(status)
+    out: list[str] = []
+    for raw in words:
+        for word in str(raw).split(","):
+            key = word.strip().lower().replace("-", "_").replace(" ", "_")
+            if not key:
+                continue
+            if key in STATUS_ALIASES:
+                out += STATUS_ALIASES[key]
+            elif key in STATUSES:
+                out.append(key)
+            else:
+                allowed = ", ".join((*STATUSES, *STATUS_ALIASES))
+                raise InputError.single("--status", f"unknown trial status; allowed: {allowed}",
+                                        word.strip())
+    if not out:
+        return None
+    return tuple(dict.fromkeys(out))
+
+
+def _match_one(ct: CompiledTrial, facts: Mapping[str, Any]) -> TrialMatch:
+    results = [CriterionResult(c.id, c.text, c.test(facts), c.reads, facts, c.citations)
+               for c in ct.criteria]
+    met = sum(r.truth is MET for r in results)
+    not_met = sum(r.truth is NOT_MET for r in results)
+    unknown = len(results) - met - not_met
+    if not ct.structured:
+        results.append(CriterionResult(UNSTRUCTURED_ID, UNSTRUCTURED_TEXT, UNKNOWN, (), facts,
+                                       tuple(ct.trial.citations)))
+        unknown += 1
+    if not_met:
+        eligibility = "ineligible"
+    elif unknown:
+        eligibility = "possibly_eligible"
+    else:
+        eligibility = "eligible"
+    return TrialMatch(ct.trial, eligibility, tuple(results), ct.structured, met, not_met, unknown)
+
+
+_ELIGIBILITY_RANK = {e: i for i, e in enumerate(ELIGIBILITY_ORDER)}
+
+
+def _rank_key(m: TrialMatch, ct: CompiledTrial) -> tuple[Any, ...]:
+    return (_ELIGIBILITY_RANK[m.eligibility], -ct.phase_rank, ct.status_rank, -m.known,
+            m.trial.id)
+
+
+def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
+                status: str | Iterable[str] | None = None) -> list[TrialMatch]:
+    """Match already-derived case facts against every trial (the fast path)."""
+    wanted = normalise_status(status)
+    pairs = [(_match_one(ct, facts), ct) for ct in compiled_trials(kb)
+             if wanted is None or ct.trial.status in wanted]
+    pairs.sort(key=lambda p: _rank_key(*p))
+    return [m for m, _ in pairs]
+
+
+def match_trials(case: Case, kb: KnowledgeBase,
+                 status: str | Iterable[str] | None = None) -> list[TrialMatch]:
+    """Every trial (optionally only those with ``status``) matched against ``case``, ranked."""
+    from nenboard.facts import derive_facts
+
+    return match_facts(derive_facts(case, kb), kb, status)
+
+
+def match_report(case: Case, kb: KnowledgeBase,
+                 status: str | Iterable[str] | None = None) -> MatchReport:
+    """`match_trials` plus the summary the CLI and the board report show."""
+    matches = match_trials(case, kb, status)
+    summary = {e: sum(m.eligibility == e for m in matches) for e in ELIGIBILITY_ORDER}
+    return MatchReport(tuple(matches), kb.version, normalise_status(status), case.id, summary)
+
+
+def plan_candidates(matches: Iterable[TrialMatch]) -> list[TrialMatch]:
+    """The eligible and possibly eligible trials (what `nenboard plan` lists as "trial")."""
+    return [m for m in matches if m.eligibility != "ineligible"]
