@@ -92,6 +92,7 @@ def _history_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     intolerant: list[str] = []
     responded: list[str] = []
     symptomatic: list[str] = []
+    symptomatic_classes: list[str] = []
     lines = 0
     for entry in case.history:
         tid = entry.therapy_id
@@ -105,6 +106,7 @@ def _history_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
             progressed_classes += cls
             if entry.progression_type in ("symptomatic", "both"):
                 symptomatic += ids
+                symptomatic_classes += cls
         if entry.reason_stopped == "toxicity":
             intolerant += ids
         if entry.best_response in RESPONSES:
@@ -115,6 +117,7 @@ def _history_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
         "progressed_on": _unique(progressed), "progressed_on_classes": _unique(progressed_classes),
         "intolerant_of": _unique(intolerant), "responded_to": _unique(responded),
         "symptomatic_progression_on": _unique(symptomatic),
+        "symptomatic_progression_on_classes": _unique(symptomatic_classes),
     }
     if case.history and case.history[-1].therapy_id:
         last = case.history[-1].therapy_id

@@ -20,7 +20,8 @@ from nenboard.knowledge.schema import Citation
 
 THERAPY_LIST_FACTS = {"prior_therapies", "progressed_on", "intolerant_of", "responded_to",
                       "symptomatic_progression_on", "last_therapy"}
-CLASS_LIST_FACTS = {"prior_classes", "progressed_on_classes", "last_class"}
+CLASS_LIST_FACTS = {"prior_classes", "progressed_on_classes", "last_class",
+                    "symptomatic_progression_on_classes"}
 TIER_CAP_EXTRAPOLATED = ("III-A", "III-B", "IV-A", "IV-B", "X")
 
 
@@ -139,16 +140,24 @@ def check(kb: KnowledgeBase) -> list[Problem]:
         where = f"rules:{r.id}"
         refs(where, [r.therapy], therapies, "therapy")
         refs(where, r.evidence, kb.trials, "trial")
+        refs(where, r.classes, kb.therapy_classes, "therapy class")
         cond(where, r.when)
         for q in r.requires:
             cond(where, q.condition)
         for c in r.cautions:
             cond(where, c.when)
+            for name in c.facts:
+                if spec_for(name) is None:
+                    add(Problem(where, f"caution names unknown fact {name!r}"))
 
     for g in kb.safety.values():
         where = f"safety:{g.id}"
         refs(where, g.forbid_therapies, therapies, "therapy")
         refs(where, g.forbid_classes, kb.therapy_classes, "therapy class")
+        for name in g.forbid_therapies_in:
+            if name not in THERAPY_LIST_FACTS:
+                add(Problem(where, f"forbid_therapies_in names {name!r}, not a list fact of "
+                                   f"therapy ids ({', '.join(sorted(THERAPY_LIST_FACTS))})"))
         cond(where, g.when)
 
     for fl in kb.flags.values():

@@ -68,6 +68,8 @@ FACTS: dict[str, FactSpec] = {
     "intolerant_of": FactSpec("list", "ids of prior therapies stopped for toxicity"),
     "responded_to": FactSpec("list", "ids of prior therapies with complete or partial response"),
     "symptomatic_progression_on": FactSpec("list", "ids of prior therapies with symptomatic progression"),
+    "symptomatic_progression_on_classes": FactSpec(
+        "list", "classes of prior therapies with symptomatic progression"),
     "last_therapy": FactSpec("category", "id of the most recent therapy"),
     "last_class": FactSpec("list", "classes of the most recent therapy"),
     "age": FactSpec("number", "age in years"),

@@ -255,6 +255,10 @@ class AlterationMatch(Strict):
     value: str | None = Field(default=None, description="expression/IHC/MSI value, e.g. positive")
     threshold: float | None = Field(default=None, description="e.g. TMB >= 10")
     partner: str | None = Field(default=None, description="fusion partner if required")
+    genes: list[str] = Field(default_factory=list, description="further genes, any of which "
+                             "matches like ``gene`` (e.g. MLH1, MSH2, MSH6, PMS2 for dMMR)")
+    origin: Literal["any", "somatic", "germline"] = Field(
+        default="any", description="germline = only alterations reported as germline")
 
 
 class Context(Strict):
@@ -316,6 +320,8 @@ class Requirement(Strict):
 class Caution(Strict):
     text: str
     when: Condition | None = None
+    facts: list[str] = Field(default_factory=list, description="case facts to show with the "
+                             "caution (e.g. egfr); unknown ones are listed as to check")
     citations: list[Citation] = Field(min_length=1)
 
 
@@ -333,16 +339,39 @@ class Rule(Record):
     prerequisites: list[str] = Field(default_factory=list)
     cautions: list[Caution] = Field(default_factory=list)
     priority: int = Field(default=50, description="order within category, lower first")
+    classes: list[str] = Field(default_factory=list, description="therapy class ids of the "
+                               "option, used by safety gates with those the drug records give")
 
 
 class SafetyGate(Record):
-    """An invariant the planner can never violate."""
+    """An invariant the planner can never violate.
+
+    An option in one of ``categories`` is caught when ``when`` holds (always, when
+    omitted) and its therapy is in ``forbid_therapies``, has a class in
+    ``forbid_classes``, or was already given and failed: its id, or every one of
+    its components, is in one of the case list facts named by
+    ``forbid_therapies_in`` (e.g. ``progressed_on``). ``check`` names a built-in
+    invariant instead: ``evidence_population`` (the option's trial evidence must
+    enrol a population that covers the case) or ``citation`` (the option must
+    cite a source). A caught option is excluded, or demoted to ``demote_to``.
+    """
 
     forbid_therapies: list[str] = Field(default_factory=list)
     forbid_classes: list[str] = Field(default_factory=list)
+    forbid_therapies_in: list[str] = Field(default_factory=list,
+                                           description="case list facts of therapy ids")
+    check: Literal["evidence_population", "citation"] | None = None
     categories: list[Category] = Field(default_factory=lambda: ["standard", "alternative"])
-    when: Condition
+    when: Condition | None = None
+    action: Literal["exclude", "demote"] = "exclude"
+    demote_to: Category | None = None
     reason: str
+
+    @model_validator(mode="after")
+    def _demotion(self) -> SafetyGate:
+        if (self.action == "demote") != (self.demote_to is not None):
+            raise ValueError("action 'demote' needs demote_to, and demote_to needs it")
+        return self
 
 
 class Threshold(Strict):

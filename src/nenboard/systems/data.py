@@ -83,9 +83,8 @@ def load(root: Path | None = None) -> SystemsData:
 
 
 def _unknown(path: str, kind: str, value: str, choices: list[str]) -> InputError:
-    close = difflib.get_close_matches(value.lower(), [c.lower() for c in choices], n=3,
-                                      cutoff=0.6)
     lookup = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(value.lower(), list(lookup), n=3, cutoff=0.6)
     hint = (f"; did you mean {', '.join(lookup[c] for c in close)}?" if close
             else f"; known: {', '.join(sorted(set(choices))[:12])}")
     return InputError.single(path, f"unknown {kind}{hint}", value)

@@ -53,6 +53,9 @@ NEUTRAL: dict[str, float] = {
     k: (1.0 if kind == "factor" else 0.0) for k, kind in PERTURBATION_KINDS.items()
 }
 
+#: Structural switches and inputs (ampk_coupling=0 and ras_coupling=0 give the bare [DP12]).
+STRUCTURAL = frozenset({"Ligand", "Amino_Acids", "ampk_coupling", "ras_coupling"})
+
 DEFAULT_WINDOW_MIN = 60.0
 
 
@@ -89,7 +92,7 @@ def runner():
 
 
 def check_parameters(params: Mapping[str, float]) -> None:
-    unknown = set(params) - set(PERTURBATION_KINDS) - {"Ligand", "Amino_Acids"}
+    unknown = set(params) - set(PERTURBATION_KINDS) - STRUCTURAL
     if unknown:
         raise KeyError(f"not a perturbation parameter of the model: {sorted(unknown)}")
 

@@ -13,7 +13,7 @@ from nenboard.systems.pathway import DISCLAIMER, PathwayResult
 
 # node -> (x, y, readout used for its colour); edges: (from, to, inhibitory?)
 NODES = {
-    "IGF1R/IR": (0.5, 0.95, "IRS1_active"),
+    "IGF1R/IR": (0.5, 0.95, None),
     "IRS1/PI3K": (0.5, 0.78, "IRS1_active"),
     "AKT T308": (0.3, 0.6, "pAKT_T308"),
     "AKT S473": (0.1, 0.6, "pAKT_S473"),

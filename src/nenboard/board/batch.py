@@ -1,0 +1,216 @@
+"""Evaluate whole cohorts: many cases in, one result record per case out.
+
+Errors are recorded per record with the reason and never abort the run. Work is
+spread over local processes, or over a Dask cluster with ``scheduler`` (an
+address, or "local" for an in-machine cluster) so registries can scale out with
+no code change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nenboard.errors import InputError
+
+CHUNK = 200
+
+
+@dataclass
+class BatchSummary:
+    total: int = 0
+    ok: int = 0
+    errors: int = 0
+    entities: Counter = field(default_factory=Counter)
+    options: Counter = field(default_factory=Counter)
+    tiers: Counter = field(default_factory=Counter)
+    eligible_trials: Counter = field(default_factory=Counter)
+    error_reasons: Counter = field(default_factory=Counter)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.total += 1
+        if row["status"] != "ok":
+            self.errors += 1
+            self.error_reasons[row["error"].split(":")[0]] += 1
+            return
+        self.ok += 1
+        self.entities[row["who_label"]] += 1
+        for opt in row["options"]:
+            self.options[opt] += 1
+        for tier in row["tiers"]:
+            self.tiers[tier] += 1
+        for trial in row["eligible_trials"]:
+            self.eligible_trials[trial] += 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "ok": self.ok, "errors": self.errors,
+                "who_labels": dict(self.entities.most_common()),
+                "options": dict(self.options.most_common()),
+                "tiers": dict(sorted(self.tiers.items())),
+                "eligible_trials": dict(self.eligible_trials.most_common(20)),
+                "error_reasons": dict(self.error_reasons.most_common(20))}
+
+
+# -- input ------------------------------------------------------------------------------
+def read_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(label, raw document) for every case in a JSONL file, folder or parquet file."""
+    if not path.exists():
+        raise InputError.single(str(path), "batch input not found")
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+        if not files:
+            raise InputError.single(str(path), "folder holds no .yaml/.yml/.json case files")
+        for p in files:
+            yield p.name, ("file", str(p))
+    elif path.suffix == ".jsonl":
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if line.strip():
+                    yield f"{path.name}:{n}", ("json", line)
+    elif path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        for n, row in enumerate(pq.read_table(path).to_pylist(), start=1):
+            doc = row.get("case", row)
+            yield f"{path.name}:row {n}", ("json", doc) if isinstance(doc, str) else ("data", doc)
+    else:
+        raise InputError.single(str(path), "batch input must be a .jsonl file, a folder of "
+                                "case files, or a .parquet file")
+
+
+# -- one record -------------------------------------------------------------------------
+def _strip_none(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip_none(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_strip_none(v) for v in node]
+    return node
+
+
+def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
+                    full: bool) -> dict[str, Any]:
+    """Evaluate one raw record; every failure becomes an error row, never an exception."""
+    from nenboard.board.evaluate import evaluate
+    from nenboard.case.read import case_from_data, parse_document, read_case
+    from nenboard.knowledge import default_kb
+
+    kb = default_kb()
+    row: dict[str, Any] = {"record": label, "case_id": None, "status": "ok", "error": None}
+    try:
+        kind, payload = raw
+        if kind == "file":
+            case = read_case(payload, kb)
+        else:
+            data = parse_document(payload, label) if kind == "json" else _strip_none(payload)
+            case = case_from_data(data, kb, label)
+        row["case_id"] = case.id
+        report = evaluate(case, kb, timestamp=timestamp)
+    except InputError as exc:
+        return {**row, "status": "invalid", "error": exc.one_line()}
+    except Exception as exc:  # noqa: BLE001 - recorded per record, the run goes on
+        return {**row, "status": "error", "error": f"internal error: {type(exc).__name__}: {exc}"}
+    row.update(summarize(report))
+    if full:
+        row["report"] = report.model_dump(mode="json")
+    return row
+
+
+def summarize(report: Any) -> dict[str, Any]:
+    c = report.classification
+    return {
+        "who_label": c.who_label, "entity": c.entity, "grade": c.grade, "oncotree": c.oncotree,
+        "options": [f"{o.category}:{o.therapy}" for o in report.options],
+        "excluded": [e.therapy for e in report.excluded],
+        "tiers": sorted({a.tier for a in report.alterations if a.tier}),
+        "eligible_trials": [t.nct or (t.model_extra or {}).get("trial") for t in report.trials
+                            if (t.model_extra or {}).get("eligibility") == "eligible"],
+        "kb_version": report.kb_version, "content_hash": report.content_hash,
+    }
+
+
+def _chunk_worker(items: list[tuple[str, Any]], timestamp: str | None,
+                  full: bool) -> list[dict[str, Any]]:
+    return [evaluate_record(label, raw, timestamp, full) for label, raw in items]
+
+
+def _chunks(records: Iterator[tuple[str, Any]], size: int) -> Iterator[list[tuple[str, Any]]]:
+    chunk: list[tuple[str, Any]] = []
+    for rec in records:
+        chunk.append(rec)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_batch(path: Path, *, workers: int = 0, scheduler: str | None = None,
+              timestamp: str | None = None, full: bool = False,
+              progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+    """Yield one result row per input record, in input order."""
+    chunks = list(_chunks(read_records(path), CHUNK))
+    if scheduler:
+        yield from _run_dask(chunks, scheduler, timestamp, full, progress)
+        return
+    if workers == 1 or len(chunks) == 1:
+        for chunk in chunks:
+            rows = _chunk_worker(chunk, timestamp, full)
+            if progress:
+                progress(len(rows))
+            yield from rows
+        return
+    with ProcessPoolExecutor(max_workers=workers or None) as pool:
+        futures = [pool.submit(_chunk_worker, c, timestamp, full) for c in chunks]
+        for fut in futures:
+            rows = fut.result()
+            if progress:
+                progress(len(rows))
+            yield from rows
+
+
+def _run_dask(chunks: list[list[tuple[str, Any]]], scheduler: str, timestamp: str | None,
+              full: bool, progress: Callable[[int], None] | None) -> Iterator[dict[str, Any]]:
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(processes=True, dashboard_address=None) if scheduler == "local" else None
+    client = Client(cluster if cluster else scheduler)
+    try:
+        futures = client.map(_chunk_worker, chunks, timestamp=timestamp, full=full, pure=False)
+        for fut in futures:
+            rows = fut.result()
+            if progress:
+                progress(len(rows))
+            yield from rows
+    finally:
+        client.close()
+        if cluster:
+            cluster.close()
+
+
+# -- output -----------------------------------------------------------------------------
+FLAT_LISTS = ("options", "excluded", "tiers", "eligible_trials")
+
+
+def write_rows(rows: list[dict[str, Any]], out: Path, fmt: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        with out.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    import pandas as pd
+
+    flat = [{k: ("; ".join(v) if k in FLAT_LISTS and isinstance(v, list) else v)
+             for k, v in row.items() if k != "report"} for row in rows]
+    frame = pd.DataFrame(flat)
+    if fmt == "csv":
+        frame.to_csv(out, index=False)
+    elif fmt == "parquet":
+        frame.to_parquet(out, index=False)
+    else:
+        raise InputError.single("--format", f"{fmt!r} not allowed; allowed: jsonl, csv, parquet")

@@ -1,0 +1,149 @@
+"""CLI: `nenboard report`, `nenboard board` (one case or a batch), `nenboard schema`."""
+
+from __future__ import annotations
+
+import json
+import os
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from nenboard.errors import InputError
+from nenboard.interface import DISCLAIMER, console, err_console, kb, load_case, write_output
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    json = "json"
+
+
+class BatchFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+TimestampOpt = typer.Option(None, "--timestamp", help="pin the report time (ISO-8601) for "
+                            "byte-identical output; default: SOURCE_DATE_EPOCH or now")
+
+
+def pinned_timestamp(value: str | None) -> str | None:
+    if value:
+        return value
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        import datetime as dt
+
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat()
+    return None
+
+
+def render(report, fmt: ReportFormat) -> str | bytes:  # noqa: ANN001 - Report
+    from nenboard.report.html import render_html
+
+    if fmt is ReportFormat.json:
+        return report.model_dump_json(indent=2) + "\n"
+    pathway_fig = None
+    if report.pathway:
+        from nenboard.systems.case import pathway_figure
+
+        pathway_fig = pathway_figure(report.pathway)
+    html = render_html(report, kb(), pathway_figure=pathway_fig)
+    if fmt is ReportFormat.html:
+        return html
+    from nenboard.report.pdf import html_to_pdf
+
+    return html_to_pdf(html)
+
+
+def register(app: typer.Typer) -> None:
+    schema_app = typer.Typer(help="Published JSON Schemas.", no_args_is_help=True)
+    app.add_typer(schema_app, name="schema")
+
+    @schema_app.command("report")
+    def schema_report() -> None:
+        """JSON Schema of the Report."""
+        from nenboard.report.model import Report
+
+        console.print_json(json.dumps(Report.model_json_schema()))
+
+    @schema_app.command("case")
+    def schema_case() -> None:
+        """JSON Schema of the case format."""
+        from nenboard.case.model import Case
+
+        console.print_json(json.dumps(Case.model_json_schema()))
+
+    @app.command("report")
+    def report_command(
+        case: Path = typer.Argument(..., help="case file (YAML or JSON)"),
+        fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", "-f"),
+        out: Path | None = typer.Option(None, "-o", "--output", help="file (default: stdout)"),
+        pathway: bool = typer.Option(False, "--pathway", help="add the pathway prediction "
+                                     "(research use) for the case's genotype"),
+        timestamp: str | None = TimestampOpt,
+    ) -> None:
+        """One printable report per case: HTML, PDF or JSON."""
+        from nenboard.board import evaluate
+
+        if fmt is ReportFormat.pdf and out is None:
+            raise InputError.single("--output", "PDF output needs -o FILE")
+        report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp),
+                          pathway=pathway)
+        write_output(render(report, fmt), out)
+
+    @app.command("board")
+    def board_command(
+        case: Path | None = typer.Argument(None, help="one case file (or use --batch)"),
+        batch: Path | None = typer.Option(None, "--batch", help="cases: FILE.jsonl, a folder "
+                                          "of case files, or FILE.parquet"),
+        fmt: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f"),
+        out: Path | None = typer.Option(None, "-o", "--output", help="batch output file"),
+        workers: int = typer.Option(0, "--workers", help="processes (0 = all cores)"),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler "
+                                             "address, or 'local'"),
+        full: bool = typer.Option(False, "--full", help="jsonl: include each full report"),
+        timestamp: str | None = TimestampOpt,
+    ) -> None:
+        """Evaluate one case (JSON report) or a whole cohort with --batch."""
+        from nenboard.board import evaluate
+        from nenboard.board.batch import BatchSummary, run_batch, write_rows
+
+        if (case is None) == (batch is None):
+            raise InputError.single("CASE", "give one case file or --batch PATH (not both)")
+        if case is not None:
+            report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp))
+            write_output(report.model_dump_json(indent=2), out)
+            return
+        if out is None:
+            raise InputError.single("--output", "a batch needs -o OUT")
+        kb()  # fail fast on a broken knowledge base, before spawning workers
+        summary, rows = BatchSummary(), []
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      MofNCompleteColumn(), TimeRemainingColumn(), console=err_console,
+                      transient=True) as bar:
+            task = bar.add_task("evaluating", total=None)
+            for row in run_batch(batch, workers=workers, scheduler=scheduler,
+                                 timestamp=pinned_timestamp(timestamp), full=full,
+                                 progress=lambda n: bar.advance(task, n)):
+                summary.add(row)
+                rows.append(row)
+        write_rows(rows, out, fmt.value)
+        print_summary(summary)
+        write_output(json.dumps(summary.to_json(), indent=2), out.with_suffix(".summary.json"))
+
+
+def print_summary(s) -> None:  # noqa: ANN001 - BatchSummary
+    console.print(f"[bold]{s.total}[/bold] cases: {s.ok} evaluated, {s.errors} with errors")
+    for title, counter in (("WHO 2019", s.entities), ("options", s.options),
+                           ("ESCAT tiers", s.tiers), ("errors", s.error_reasons)):
+        if counter:
+            table = Table(title, "cases")
+            for key, n in counter.most_common(12):
+                table.add_row(str(key), str(n))
+            console.print(table)
+    console.print(DISCLAIMER)

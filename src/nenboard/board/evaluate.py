@@ -1,0 +1,113 @@
+"""Run every engine on one case and assemble one Report.
+
+`evaluate` is a pure function of (Case, KnowledgeBase, timestamp): it reads no
+files and prints nothing. Engine outputs are converted to their contract JSON
+shape (DESIGN.md) and validated into the Report's sections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from nenboard import __version__
+from nenboard.case.model import Case
+from nenboard.interface import DISCLAIMER
+from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.pathology import classify
+from nenboard.report.model import Reference, Report
+
+
+def jsonable(obj: Any) -> Any:
+    """Engine result -> plain JSON data (engines expose `to_json()` or are pydantic)."""
+    if hasattr(obj, "to_json"):
+        return obj.to_json()
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json", by_alias=True)
+    if isinstance(obj, list | tuple):
+        return [jsonable(o) for o in obj]
+    return obj
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def input_hash(case: Case) -> str:
+    return hashlib.sha256(canonical_json(case.model_dump(mode="json")).encode()).hexdigest()
+
+
+def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
+             pathway: bool = False) -> Report:
+    """Evaluate one case: classification, plan, resistance, molecular, trials (+ pathway)."""
+    from nenboard.genomics import annotate_case
+    from nenboard.therapy import plan
+    from nenboard.trials import match_trials
+
+    classification = classify(case, kb)
+    plan_json = jsonable(plan(case, kb))
+    molecular_json = jsonable(annotate_case(case, kb))
+    trials_json = jsonable(match_trials(case, kb))
+    matches = trials_json.get("matches", trials_json) if isinstance(trials_json, dict) else trials_json
+    pathway_json = _pathway(case, kb) if pathway else None
+
+    when = timestamp or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    report = Report(
+        nenboard_version=__version__, kb_version=kb.version, input_hash=input_hash(case),
+        generated_at=when, case_id=case.id, case=case.model_dump(mode="json", exclude_none=True),
+        classification=classification,
+        options=plan_json.get("options", []), excluded=plan_json.get("excluded", []),
+        resistance=plan_json.get("resistance", []), to_complete=plan_json.get("to_complete", []),
+        alterations=molecular_json.get("alterations", []), trials=matches,
+        pathway=pathway_json, disclaimer=DISCLAIMER,
+    )
+    report.references = resolve_references(report, kb)
+    return finalize(report)
+
+
+def finalize(report: Report) -> Report:
+    """Stamp the content hash (everything but the timestamp)."""
+    body = report.model_dump(mode="json", exclude={"generated_at", "content_hash"})
+    digest = hashlib.sha256(canonical_json(body).encode()).hexdigest()
+    return report.model_copy(update={"content_hash": digest})
+
+
+def _pathway(case: Case, kb: KnowledgeBase) -> dict[str, Any] | None:
+    """Pathway prediction for the case's genotype (research use), if it has one."""
+    from nenboard.systems.case import predict_for_case
+
+    return predict_for_case(case, kb)
+
+
+def citation_key(c: dict[str, Any]) -> str:
+    return f"{c.get('source')}|{c.get('ref') or ''}|{c.get('locator')}"
+
+
+def _walk_citations(node: Any, out: dict[str, dict[str, Any]]) -> None:
+    if isinstance(node, dict):
+        if "source" in node and "locator" in node and isinstance(node.get("source"), str):
+            out.setdefault(citation_key(node), node)
+        for value in node.values():
+            _walk_citations(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _walk_citations(value, out)
+
+
+def resolve_references(report: Report, kb: KnowledgeBase) -> list[Reference]:
+    """Every citation in the report, in order of first appearance, with its full source."""
+    found: dict[str, dict[str, Any]] = {}
+    _walk_citations(report.model_dump(mode="json", exclude={"references", "case"}), found)
+    refs = []
+    for key, c in found.items():
+        src = kb.sources.get(c["source"])
+        full = (f"{src.authors}. {src.title}. {src.journal or ''} ({src.year})"
+                + (f". doi:{src.doi}" if src.doi else "") + (f". {src.url}" if src.url and not src.doi else "")
+                ) if src else c["source"]
+        refs.append(Reference(key=key, source=c["source"], full=" ".join(full.split()),
+                              ref=c.get("ref"), locator=c["locator"]))
+    return refs

@@ -1,0 +1,156 @@
+"""Tier alterations against the knowledge base in the case's clinical context.
+
+Pure functions of (alterations, context, knowledge base). Every alteration
+comes back: actionable (a sensitivity assertion applies, with its ESCAT tier
+and drugs), resistance, informative (diagnostic / prognostic / predisposing),
+no_assertion (recognised, nothing in the knowledge base) or unrecognised (the
+gene or the alteration could not be read). The tier of an alteration is the
+best ESCAT tier among the sensitivity assertions whose context matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from nenboard.case.model import Case
+from nenboard.genomics.matching import AssertionIndex, context_fit, index_for, variant_matches
+from nenboard.genomics.model import (
+    DIRECTION_ORDER,
+    TIER_ORDER,
+    AnnotatedAlteration,
+    Annotation,
+    Context,
+    Match,
+    MolecularProfile,
+    Observed,
+    Variant,
+)
+from nenboard.genomics.normalize import observed_from_case
+from nenboard.knowledge.loader import KnowledgeBase
+
+DISCLAIMER = ("Molecular tiers use ESCAT (Mateo et al., Ann Oncol 2018); they rank evidence, not "
+              "recommendations. nenboard supports, and does not replace, a qualified clinician "
+              "and the molecular tumor board.")
+
+_UNRECOGNISED = "unrecognised"
+
+
+def _tier_key(tier: str | None) -> int:
+    return TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER)
+
+
+def context_of(case: Case, kb: KnowledgeBase) -> Context:
+    from nenboard.pathology.classify import classify_core
+
+    c = classify_core(case, kb)
+    return Context(entity=c.entity, site=case.tumor.primary_site, grade=c.grade)
+
+
+class Annotator:
+    """Annotates variants in contexts; memoises per (variant, germline, context)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.index: AssertionIndex = index_for(kb)
+        self._cache: dict[tuple[Variant, bool | None, Context], Annotation] = {}
+
+    def annotate(self, obs: Observed, ctx: Context) -> AnnotatedAlteration:
+        key = (obs.variant, obs.germline, ctx)
+        ann = self._cache.get(key)
+        if ann is None:
+            ann = self._annotate(obs.variant, obs.germline, ctx)
+            if len(self._cache) < 500_000:
+                self._cache[key] = ann
+        return AnnotatedAlteration(obs, ann)
+
+    def annotate_all(self, observed: Iterable[Observed], ctx: Context
+                     ) -> list[AnnotatedAlteration]:
+        return [self.annotate(o, ctx) for o in observed]
+
+    # -- internals --------------------------------------------------------------------
+    def _annotate(self, v: Variant, germline: bool | None, ctx: Context) -> Annotation:
+        if v.problem is not None:
+            return Annotation(_UNRECOGNISED, None, None, (), (), (), (), (), (), (), (), (),
+                              (v.problem,))
+        matches: list[Match] = []
+        recs = []
+        notes: list[str] = []
+        for c in self.index.candidates(v.gene):
+            ok, why = variant_matches(c, v, germline)
+            if not ok:
+                if why:
+                    notes.append(why)
+                continue
+            fit, note = context_fit(c, ctx.entity, ctx.site, ctx.grade)
+            rec = c.rec
+            if fit == "other":
+                tier = f" (tier {rec.tier})" if rec.tier else ""
+                notes.append(f"{rec.id}: {rec.direction}{tier} applies to {note}")
+                continue
+            matches.append(Match(rec.id, rec.direction, rec.tier, tuple(rec.drugs),
+                                 tuple(rec.trials), fit, note))
+            recs.append(rec)
+        if not matches:
+            return Annotation("no_assertion", None, None, (), (), (), (), (), (), (), (), (),
+                              tuple(dict.fromkeys(notes)) or
+                              ("no knowledge-base assertion for this alteration",))
+        order = sorted(range(len(matches)), key=lambda i: (
+            DIRECTION_ORDER.index(matches[i].direction), _tier_key(matches[i].tier),
+            matches[i].context != "match"))
+        matches = [matches[i] for i in order]
+        recs = [recs[i] for i in order]
+        sens = [m for m in matches if m.direction == "sensitivity"]
+        sure = [m for m in sens if m.context == "match"] or sens
+        tier = min((m.tier for m in sure), key=_tier_key, default=None)
+        drugs = _unique(d for m in sens for d in m.drugs)
+        res_drugs = _unique(d for m in matches if m.direction == "resistance" for d in m.drugs)
+        directions = tuple(_unique(m.direction for m in matches))
+        status = ("actionable" if sens else "resistance" if "resistance" in directions
+                  else "informative")
+        citations: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for rec in recs:
+            for cit in rec.citations:
+                d = cit.model_dump(exclude_none=True)
+                citations.setdefault((d["source"], d.get("ref"), d["locator"]), d)
+        for m in matches:
+            if m.note:
+                notes.append(f"{m.assertion}: {m.note}")
+        return Annotation(
+            status=status, tier=tier, direction=directions[0], directions=directions,
+            drugs=tuple(drugs), resistance_drugs=tuple(res_drugs),
+            trials=tuple(_unique(t for m in matches for t in m.trials)),
+            assertions=tuple(m.assertion for m in matches), matches=tuple(matches),
+            citations=tuple(citations.values()),
+            evidence=tuple(f"{r.id}: {r.evidence}" for r in recs),
+            tier_reasons=tuple(f"{r.id} ({r.tier or 'no tier'}): {r.tier_reason}" for r in recs),
+            notes=tuple(dict.fromkeys(notes)),
+        )
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def annotate_observed(observed: Iterable[Observed], ctx: Context, kb: KnowledgeBase
+                      ) -> list[AnnotatedAlteration]:
+    return Annotator(kb).annotate_all(observed, ctx)
+
+
+def annotate_case(case: Case, kb: KnowledgeBase) -> MolecularProfile:
+    """The molecular profile of one case: every stated alteration, tiered in context."""
+    ctx = context_of(case, kb)
+    observed = observed_from_case(case.molecular)
+    annotated = annotate_observed(observed, ctx, kb)
+    annotated.sort(key=lambda a: (_STATUS_ORDER.get(a.annotation.status, 9),
+                                  _tier_key(a.annotation.tier)))
+    return MolecularProfile(case.id, ctx, annotated, kb.version, DISCLAIMER)
+
+
+_STATUS_ORDER = {"actionable": 0, "resistance": 1, "informative": 2, "no_assertion": 3,
+                 _UNRECOGNISED: 4}
+
+
+def biomarker_ids(case: Case, kb: KnowledgeBase) -> list[str]:
+    """Ids of the knowledge-base assertions the case matches (the ``biomarkers`` fact)."""
+    return annotate_case(case, kb).biomarkers

@@ -1,0 +1,1 @@
+"""Report model, HTML/PDF rendering and figures."""

@@ -1,0 +1,1 @@
+"""Persistence: cases, reports, users/API tokens and the hash-chained audit trail."""

@@ -1,0 +1,155 @@
+"""The `nenboard plan` result: options, exclusions, what to complete, resistance.
+
+The JSON contract of DESIGN.md (``options``, ``excluded``, ``resistance`` and
+their listed keys) holds exactly; further keys extend it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from nenboard.knowledge.schema import Category, Citation
+
+CATEGORY_ORDER: tuple[Category, ...] = ("standard", "alternative", "trial", "investigational")
+ESMO_ORDER = ("I", "II", "III", "IV", "V")
+
+
+class Benefit(BaseModel):
+    """One transcribed trial outcome (an expected-benefit figure)."""
+
+    trial: str
+    endpoint: str
+    arm: str
+    value: float
+    unit: str
+    comparator: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p: str | None = None
+    timepoint: str | None = None
+    text: str
+
+
+class Evidence(BaseModel):
+    """A trial behind an option, with its key numbers from the knowledge base."""
+
+    trial: str
+    name: str
+    summary: str
+    phase: str | None = None
+    design: str | None = None
+    esmo_level: str | None = None
+    population: str | None = None
+    benefit: list[Benefit] = Field(default_factory=list)
+    curated: bool = Field(default=True, description="false: the trial is not in the knowledge base")
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class CautionCheck(BaseModel):
+    """A caution from the sources, checked against the case."""
+
+    text: str
+    status: Literal["applies", "check", "unknown"]
+    facts: dict[str, Any] = Field(default_factory=dict)
+    source: str = Field(description="rule, or the drug/regimen record it comes from")
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Option(BaseModel):
+    therapy: str
+    name: str
+    category: Category
+    line: str
+    rationale: list[str]
+    evidence: list[Evidence]
+    citations: list[Citation]
+    esmo_level: str | None = None
+    escat_tier: str | None = None
+    triggered_by: dict[str, Any] = Field(default_factory=dict,
+                                         description="the case facts the rule read")
+    benefit: list[Benefit] = Field(default_factory=list)
+    prerequisites: list[str] = Field(default_factory=list)
+    cautions: list[CautionCheck] = Field(default_factory=list)
+    classes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="e.g. safety-gate demotions")
+    rules: list[str] = Field(default_factory=list, description="knowledge-base rule ids")
+    origin: Literal["rule", "trial_matcher", "genomics"] = "rule"
+    priority: int = 50
+
+
+class Exclusion(BaseModel):
+    therapy: str
+    name: str
+    reason: str
+    kind: Literal["requirement", "safety_gate", "pending", "no_citation"]
+    category: Category | None = Field(default=None, description="category it would have had")
+    rule: str | None = None
+    gate: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class ToComplete(BaseModel):
+    """A missing fact that would change the plan."""
+
+    item: str
+    facts: list[str]
+    affects: list[str] = Field(default_factory=list, description="option names it decides")
+
+
+class Mechanism(BaseModel):
+    id: str
+    name: str
+    kind: str
+    therapy_class: str
+    description: str
+    evidence_types: list[str]
+    tests: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class StrategyOut(BaseModel):
+    description: str
+    therapies: list[str] = Field(default_factory=list)
+    trials: list[str] = Field(default_factory=list)
+    evidence: str | None = None
+    mechanism: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Resistance(BaseModel):
+    therapy: str
+    kind: Literal["primary", "secondary", "unknown"]
+    mechanisms: list[Mechanism]
+    strategies: list[StrategyOut]
+    name: str = ""
+    history_index: int = 0
+    classes: list[str] = Field(default_factory=list)
+    basis: str = ""
+    best_response: str | None = None
+    duration_months: float | None = None
+    progression_type: str | None = None
+    symptomatic: bool | None = None
+    radiological: bool | None = None
+    tests: list[str] = Field(default_factory=list, description="what to test now")
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Integration(BaseModel):
+    name: str
+    status: Literal["used", "not_available", "error"]
+    detail: str | None = None
+
+
+class Plan(BaseModel):
+    case_id: str | None = None
+    kb_version: str
+    line: int | None = None
+    summary: dict[str, Any] = Field(default_factory=dict)
+    options: list[Option]
+    excluded: list[Exclusion]
+    to_complete: list[ToComplete] = Field(default_factory=list)
+    resistance: list[Resistance] = Field(default_factory=list)
+    integrations: list[Integration] = Field(default_factory=list)
+    disclaimer: str

@@ -1,0 +1,125 @@
+"""`plan(case, kb) -> Plan`: the therapy planner, a pure function.
+
+1. derive the case facts; 2. evaluate every planner rule (offered / excluded /
+pending); 3. add trial-matcher and molecularly matched options when those
+engines exist; 4. enforce the safety gates; 5. merge options per therapy
+(best category wins, reasons and evidence are pooled); 6. order by category,
+then ESMO level of evidence, then rule priority; 7. analyse resistance for
+every prior therapy that ended in progression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from nenboard.case.model import Case
+from nenboard.facts import derive_facts
+from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.knowledge.schema import Citation
+from nenboard.therapy.integrations import molecular_options, trial_options
+from nenboard.therapy.model import (
+    CATEGORY_ORDER,
+    ESMO_ORDER,
+    Exclusion,
+    Option,
+    Plan,
+)
+from nenboard.therapy.resistance import analyse
+from nenboard.therapy.rules import evaluate_rules, show
+from nenboard.therapy.safety import apply_gates
+
+DISCLAIMER = ("nenboard supports, and does not replace, the judgement of a qualified clinician "
+              "and the multidisciplinary tumor board.")
+SUMMARY_FACTS = ("entity", "grade", "ki67", "ki67_band", "site", "site_group", "stage",
+                 "resectable", "sstr", "fdg", "syndrome", "line", "progressed_on")
+
+
+def _rank(option: Option) -> tuple[int, int, int, str]:
+    esmo = ESMO_ORDER.index(option.esmo_level) if option.esmo_level in ESMO_ORDER else 9
+    return CATEGORY_ORDER.index(option.category), esmo, option.priority, option.name
+
+
+def _unique(items: Iterable[Any], key: Any = None) -> list[Any]:
+    seen: dict[Any, Any] = {}
+    for item in items:
+        seen.setdefault(key(item) if key else item, item)
+    return list(seen.values())
+
+
+def _cite_key(c: Citation) -> tuple[str, str | None, str, str | None]:
+    return c.source, c.ref, c.locator, c.quote
+
+
+def merge(options: list[Option]) -> list[Option]:
+    """One option per therapy (trial-matcher options per trial): the best-ranked wins."""
+    groups: dict[str, list[Option]] = {}
+    for o in options:
+        key = o.notes[0] if o.origin == "trial_matcher" and o.notes else o.therapy
+        groups.setdefault(key, []).append(o)
+    merged = []
+    for group in groups.values():
+        group.sort(key=_rank)
+        best = group[0]
+        if len(group) > 1:
+            best = best.model_copy(update={
+                "rationale": _unique(r for o in group for r in o.rationale),
+                "evidence": _unique((e for o in group for e in o.evidence), key=lambda e: e.trial),
+                "benefit": _unique((b for o in group for b in o.benefit), key=lambda b: b.text),
+                "citations": _unique((c for o in group for c in o.citations), key=_cite_key),
+                "prerequisites": _unique(p for o in group for p in o.prerequisites),
+                "cautions": _unique((c for o in group for c in o.cautions), key=lambda c: c.text),
+                "classes": _unique(c for o in group for c in o.classes),
+                "notes": _unique(n for o in group for n in o.notes),
+                "rules": _unique(r for o in group for r in o.rules),
+                "triggered_by": {k: v for o in reversed(group) for k, v in o.triggered_by.items()},
+                "escat_tier": next((o.escat_tier for o in group if o.escat_tier), None),
+            })
+        merged.append(best)
+    return sorted(merged, key=_rank)
+
+
+def _prune_excluded(excluded: list[Exclusion], offered: list[Option]) -> list[Exclusion]:
+    """Drop an exclusion when the same therapy is offered at the same or a better category."""
+    best = {}
+    for o in offered:
+        rank = CATEGORY_ORDER.index(o.category)
+        best[o.therapy] = min(rank, best.get(o.therapy, rank))
+    kept = [e for e in excluded
+            if e.therapy not in best
+            or (e.category is not None and CATEGORY_ORDER.index(e.category) < best[e.therapy])]
+    kept = _unique(kept, key=lambda e: (e.therapy, e.name, e.reason))
+    return sorted(kept, key=lambda e: (e.name.lower(), e.reason))
+
+
+def _citation_gate(options: list[Option]) -> tuple[list[Option], list[Exclusion]]:
+    """Hard invariant, whatever the gate records say: nothing is offered without a citation."""
+    kept = [o for o in options if o.citations]
+    dropped = [Exclusion(therapy=o.therapy, name=o.name, kind="no_citation", category=o.category,
+                         rule=o.rules[0] if o.rules else None,
+                         reason="not offered: no citation to a registered source")
+               for o in options if not o.citations]
+    return kept, dropped
+
+
+def plan(case: Case, kb: KnowledgeBase) -> Plan:
+    facts = derive_facts(case, kb)
+    line = show(facts.get("line"))
+    outcome = evaluate_rules(kb, facts)
+    candidates = list(outcome.options)
+    integrations = []
+    for source in (trial_options, molecular_options):
+        extra, status = source(case, kb, line)
+        candidates += extra
+        integrations.append(status)
+    gated, gate_excluded = apply_gates(candidates, kb, facts)
+    cited, uncited = _citation_gate(gated)
+    options = merge(cited)
+    excluded = _prune_excluded([*outcome.excluded, *gate_excluded, *uncited], options)
+    to_complete = sorted(outcome.to_complete.values(), key=lambda t: t.item)
+    return Plan(
+        case_id=case.id, kb_version=kb.version, line=facts.get("line"),
+        summary={k: facts[k] for k in SUMMARY_FACTS if k in facts},
+        options=options, excluded=excluded, to_complete=to_complete,
+        resistance=analyse(case, kb, options, to_complete),
+        integrations=integrations, disclaimer=DISCLAIMER)

@@ -1,0 +1,116 @@
+"""Resistance analysis: one entry per prior therapy that ended in progression.
+
+Primary resistance is progression without ever achieving a response or disease
+control (best response progressive disease); secondary (acquired) resistance is
+the loss of an earlier response or disease control. Stable disease counts as
+disease control: SSAs and other cytostatic therapies rarely shrink tumours, so
+durable stabilisation is their benefit. The mechanisms, tests and strategies
+are the knowledge base's resistance records for the therapy's classes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nenboard.case.model import Case, HistoryEntry
+from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.knowledge.schema import Citation
+from nenboard.therapy.model import (
+    Mechanism,
+    Option,
+    Resistance,
+    StrategyOut,
+    ToComplete,
+)
+
+CONTROL = {"complete_response", "partial_response", "stable_disease"}
+KINDS_FOR = {"primary": {"primary", "both", "unknown"},
+             "secondary": {"secondary", "both", "unknown"},
+             "unknown": {"primary", "secondary", "both", "unknown"}}
+_YM = re.compile(r"^(\d{4})(?:-(\d{2}))?")
+
+
+def progressed(entry: HistoryEntry) -> bool:
+    return entry.reason_stopped == "progression" or entry.best_response == "progressive_disease"
+
+
+def months_between(start: str | None, end: str | None) -> float | None:
+    if not start or not end:
+        return None
+    a, b = _YM.match(start), _YM.match(end)
+    if not a or not b or not a.group(2) or not b.group(2):
+        return None
+    return float((int(b.group(1)) - int(a.group(1))) * 12 + int(b.group(2)) - int(a.group(2)))
+
+
+def classify_kind(entry: HistoryEntry, duration: float | None) -> tuple[str, str]:
+    br = entry.best_response
+    span = f" over {duration:g} months" if duration is not None else ""
+    if br == "progressive_disease":
+        return "primary", ("best response progressive disease: no response or disease control "
+                           "was ever achieved (primary resistance)")
+    if br in CONTROL:
+        what = br.replace("_", " ")
+        return "secondary", (f"best response {what}{span}, then progression: disease control "
+                             "was achieved and lost (secondary, acquired resistance); stable "
+                             "disease counts as control for cytostatic therapies such as SSAs")
+    return "unknown", ("best response not stated: cannot tell primary from secondary "
+                       "resistance (state best_response)")
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
+            to_complete: list[ToComplete]) -> list[Resistance]:
+    out = []
+    switches = [o for o in options if o.category in ("standard", "alternative", "trial")]
+    for i, entry in enumerate(case.history):
+        if not progressed(entry):
+            continue
+        tid = entry.therapy_id or entry.therapy
+        rec = kb.therapy(tid)
+        classes = kb.classes_of(tid) if entry.therapy_id else []
+        duration = months_between(entry.start, entry.end)
+        kind, basis = classify_kind(entry, duration)
+        citations: list[Citation] = []
+        for cls in classes:
+            tc = kb.therapy_classes.get(cls)
+            if tc is None:
+                continue
+            definition = tc.primary_resistance if kind == "primary" else tc.secondary_resistance
+            if definition and kind != "unknown":
+                basis += f". {tc.name}: {definition}"
+            citations += tc.citations
+        mechanisms = [
+            Mechanism(id=m.id, name=m.name, kind=m.kind, therapy_class=m.therapy_class,
+                      description=m.description.strip(), evidence_types=list(m.evidence_types),
+                      tests=list(m.tests), citations=list(m.citations))
+            for m in sorted(kb.resistance.values(), key=lambda m: m.id)
+            if m.therapy_class in classes and m.kind in KINDS_FOR[kind]]
+        strategies = [
+            StrategyOut(description=s.description.strip(), therapies=list(s.therapies),
+                        trials=list(s.trials), evidence=s.evidence, mechanism=m.id,
+                        citations=list(s.citations))
+            for m in mechanisms for s in kb.resistance[m.id].strategies]
+        ids = {tid, *kb.components_of(tid)}
+        strategies += [
+            StrategyOut(description=f"switch: {o.name} ({o.category}, line {o.line})",
+                        therapies=[o.therapy], trials=[e.trial for e in o.evidence],
+                        evidence=o.esmo_level and f"ESMO level {o.esmo_level}",
+                        citations=o.citations[:2])
+            for o in switches if o.therapy not in ids]
+        tests = _unique([t for m in mechanisms for t in m.tests]
+                        + [t.item for t in to_complete]
+                        + [p for o in switches if o.category != "trial" for p in o.prerequisites])
+        pt = entry.progression_type
+        out.append(Resistance(
+            therapy=tid, kind=kind, mechanisms=mechanisms, strategies=strategies,
+            name=rec.name if rec else entry.therapy, history_index=i, classes=classes,
+            basis=basis, best_response=entry.best_response, duration_months=duration,
+            progression_type=pt,
+            symptomatic=None if pt is None else pt in ("symptomatic", "both"),
+            radiological=None if pt is None else pt in ("radiological", "both"),
+            tests=tests, citations=citations))
+    return out

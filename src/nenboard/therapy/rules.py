@@ -1,0 +1,129 @@
+"""Evaluate the knowledge base's planner rules against the case facts.
+
+A rule is *in scope* when its line matches and ``when`` is met; it is *offered*
+when every requirement is met, *excluded* (with the requirement's ``unmet``
+text) when one is not met, and *pending* when one is unknown: then the missing
+facts are listed as "to complete". A rule whose scope is unknown is pending too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from nenboard.knowledge.conditions import Truth, evaluate
+from nenboard.knowledge.facts import spec_for
+from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.knowledge.schema import Rule
+from nenboard.therapy.cautions import check_cautions
+from nenboard.therapy.evidence import strongest_level, trial_evidence
+from nenboard.therapy.model import Exclusion, Option, ToComplete
+
+_LINE = re.compile(r"^\s*(\d+)\s*(\+|-\s*(\d+))?\s*$")
+
+
+def line_matches(spec: str, line: int | None) -> bool:
+    """'any', '2' (exactly), '2+' (2 or later), '1-2' (range)."""
+    if spec.strip().lower() == "any":
+        return True
+    m = _LINE.match(spec)
+    if m is None or line is None:
+        return False
+    low = int(m.group(1))
+    if m.group(2) == "+":
+        return line >= low
+    high = int(m.group(3)) if m.group(3) else low
+    return low <= line <= high
+
+
+def show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]" if value else "[]"
+    return str(value)
+
+
+def describe_facts(used: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={show(v)}" for k, v in used.items() if v is not None)
+
+
+def missing_text(fact: str) -> str:
+    spec = spec_for(fact)
+    return f"state {spec.description if spec else fact} ({fact})"
+
+
+@dataclass
+class RuleOutcome:
+    options: list[Option] = field(default_factory=list)
+    excluded: list[Exclusion] = field(default_factory=list)
+    to_complete: dict[str, ToComplete] = field(default_factory=dict)
+
+    def need(self, item: str, facts: list[str], affects: str) -> None:
+        entry = self.to_complete.setdefault(item, ToComplete(item=item, facts=[]))
+        entry.facts += [f for f in facts if f not in entry.facts]
+        if affects not in entry.affects:
+            entry.affects.append(affects)
+
+
+def build_option(rule: Rule, kb: KnowledgeBase, facts: Mapping[str, Any],
+                 used: dict[str, Any]) -> Option:
+    evidence = [trial_evidence(t, kb) for t in rule.evidence]
+    esmo = rule.esmo_level or strongest_level([e.esmo_level for e in evidence])
+    classes = list(dict.fromkeys([*rule.classes, *kb.classes_of(rule.therapy)]))
+    line = "any" if rule.line.strip().lower() == "any" else show(facts.get("line"))
+    triggered = {k: v for k, v in used.items() if v is not None}
+    rationale = [rule.rationale.strip()]
+    if triggered:
+        rationale.append("Case facts: " + describe_facts(triggered))
+    return Option(
+        therapy=rule.therapy, name=rule.name, category=rule.category, line=line,
+        rationale=rationale, evidence=evidence, citations=list(rule.citations), esmo_level=esmo,
+        triggered_by=triggered, benefit=[b for e in evidence for b in e.benefit],
+        prerequisites=list(rule.prerequisites), cautions=check_cautions(rule, kb, facts),
+        classes=classes, rules=[rule.id], priority=rule.priority)
+
+
+def evaluate_rules(kb: KnowledgeBase, facts: Mapping[str, Any]) -> RuleOutcome:
+    out = RuleOutcome()
+    for rule in sorted(kb.rules.values(), key=lambda r: r.id):
+        if not line_matches(rule.line, facts.get("line")):
+            continue
+        scope = evaluate(rule.when, facts)
+        if scope.truth is Truth.NOT_MET:
+            continue
+        if scope.truth is Truth.UNKNOWN:
+            missing = [k for k, v in scope.used.items() if v is None]
+            for fact in missing:
+                out.need(missing_text(fact), [fact], rule.name)
+            out.excluded.append(Exclusion(
+                therapy=rule.therapy, name=rule.name, kind="pending", category=rule.category,
+                rule=rule.id, citations=list(rule.citations),
+                reason="pending: whether it applies depends on " + ", ".join(missing)))
+            continue
+        used = dict(scope.used)
+        unmet: list[str] = []
+        unknown: list[tuple[str, list[str]]] = []
+        for req in rule.requires:
+            verdict = evaluate(req.condition, facts)
+            used.update(verdict.used)
+            if verdict.truth is Truth.NOT_MET:
+                unmet.append(req.unmet)
+            elif verdict.truth is Truth.UNKNOWN:
+                missing = [k for k, v in verdict.used.items() if v is None]
+                text = req.unknown or "; ".join(missing_text(f) for f in missing)
+                unknown.append((text, missing))
+        if unmet:
+            out.excluded.append(Exclusion(
+                therapy=rule.therapy, name=rule.name, kind="requirement", category=rule.category,
+                rule=rule.id, reason="; ".join(unmet), citations=list(rule.citations)))
+        elif unknown:
+            for text, missing in unknown:
+                out.need(text, missing, rule.name)
+            out.excluded.append(Exclusion(
+                therapy=rule.therapy, name=rule.name, kind="pending", category=rule.category,
+                rule=rule.id, citations=list(rule.citations),
+                reason="pending: " + "; ".join(text for text, _ in unknown)))
+        else:
+            out.options.append(build_option(rule, kb, facts, used))
+    return out
