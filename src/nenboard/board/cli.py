@@ -47,12 +47,7 @@ def render(report, fmt: ReportFormat) -> str | bytes:  # noqa: ANN001 - Report
 
     if fmt is ReportFormat.json:
         return report.model_dump_json(indent=2) + "\n"
-    pathway_fig = None
-    if report.pathway:
-        from nenboard.systems.case import pathway_figure
-
-        pathway_fig = pathway_figure(report.pathway)
-    html = render_html(report, kb(), pathway_figure=pathway_fig)
+    html = render_html(report, kb())
     if fmt is ReportFormat.html:
         return html
     from nenboard.report.pdf import html_to_pdf

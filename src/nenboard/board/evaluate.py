@@ -53,7 +53,11 @@ def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
     molecular_json = jsonable(annotate_case(case, kb))
     trials_json = jsonable(match_trials(case, kb))
     matches = trials_json.get("matches", trials_json) if isinstance(trials_json, dict) else trials_json
-    pathway_json = _pathway(case, kb) if pathway else None
+    pathway_json = None
+    if pathway:
+        from nenboard.board.pathway import pathway_prediction
+
+        pathway_json = pathway_prediction(case, kb, [o["therapy"] for o in plan_json["options"]])
 
     when = timestamp or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     report = Report(
@@ -74,13 +78,6 @@ def finalize(report: Report) -> Report:
     body = report.model_dump(mode="json", exclude={"generated_at", "content_hash"})
     digest = hashlib.sha256(canonical_json(body).encode()).hexdigest()
     return report.model_copy(update={"content_hash": digest})
-
-
-def _pathway(case: Case, kb: KnowledgeBase) -> dict[str, Any] | None:
-    """Pathway prediction for the case's genotype (research use), if it has one."""
-    from nenboard.systems.case import predict_for_case
-
-    return predict_for_case(case, kb)
 
 
 def citation_key(c: dict[str, Any]) -> str:

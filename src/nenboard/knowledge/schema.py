@@ -193,7 +193,8 @@ class Criterion(Strict):
 
 
 TrialStatus = Literal["completed", "active_not_recruiting", "recruiting", "not_yet_recruiting",
-                      "terminated", "withdrawn", "suspended", "unknown"]
+                      "ongoing", "terminated", "withdrawn", "suspended", "unknown"]
+"""``ongoing``: the source lists the trial as ongoing without saying whether it recruits."""
 
 
 class Trial(Record):

@@ -79,3 +79,25 @@ def outcome_comparison(rows: Iterable[tuple[str, Trial]]) -> str | None:
     fig.suptitle("Trial outcomes behind each option (as reported; not head-to-head)", fontsize=8)
     fig.tight_layout()
     return _svg_uri(fig)
+
+
+def pathway_ranking(pathway: dict) -> str | None:
+    """Predicted fold change of pS6K, pAKT S473 and pERK under each candidate drug."""
+    rows = pathway.get("ranking") or []
+    if not rows:
+        return None
+    readouts = ("pS6K", "pAKT_S473", "pERK")
+    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.45 * len(rows)))
+    height = 0.8 / len(readouts)
+    for j, key in enumerate(readouts):
+        values = [r["fold_change"][key] for r in rows]
+        ax.barh([i + j * height for i in range(len(rows))], values, height=height, label=key)
+    ax.axvline(1.0, color="#333", lw=0.8, ls="--")
+    ax.set_yticks([i + height for i in range(len(rows))], [r["names"] for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel("fold change vs untreated tumor (end of window); >1 = feedback escape")
+    ax.legend(fontsize=7, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(f"Genotype: {', '.join(pathway.get('genotype', []))} (research use only)",
+                 fontsize=8)
+    return _svg_uri(fig)

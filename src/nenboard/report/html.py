@@ -55,7 +55,7 @@ def _outcome_rows(report: Report, kb: KnowledgeBase) -> list[tuple[str, Any]]:
     return rows
 
 
-def render_html(report: Report, kb: KnowledgeBase, pathway_figure: str | None = None) -> str:
+def render_html(report: Report, kb: KnowledgeBase) -> str:
     data = report.model_dump(mode="json")
     by_category = [(cat, [o for o in data["options"] if o["category"] == cat])
                    for cat in CATEGORY_ORDER]
@@ -63,7 +63,7 @@ def render_html(report: Report, kb: KnowledgeBase, pathway_figure: str | None = 
         "ki67": figures.ki67_scale(report.case.get("tumor", {}).get("ki67"), grading(kb),
                                    report.classification.who_label),
         "outcomes": figures.outcome_comparison(_outcome_rows(report, kb)),
-        "pathway": pathway_figure,
+        "pathway": figures.pathway_ranking(report.pathway) if report.pathway else None,
     }
     numbers = {ref.key: i for i, ref in enumerate(report.references, start=1)}
     return _env().get_template("report.html.j2").render(

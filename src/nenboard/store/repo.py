@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,10 +33,13 @@ class Store:
         upgrade(self.url)
         self._sessions = session_factory(self.url)
         self.kb_version = kb_version
+        # Audit appends read the newest event then write the next one; serialise them
+        # within this process (PostgreSQL additionally takes an advisory lock).
+        self._lock = threading.RLock()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions.begin() as s:
+        with self._lock, self._sessions.begin() as s:
             yield s
 
     # -- users ----------------------------------------------------------------------------
@@ -114,6 +118,10 @@ class Store:
             return list(s.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())
                                   .limit(limit)).scalars())
 
-    def verify_audit(self) -> list[str]:
+    def audit_head(self) -> tuple[int, str]:
         with self.session() as s:
-            return audit.verify(s)
+            return audit.head(s)
+
+    def verify_audit(self, expect_head: str | None = None) -> list[str]:
+        with self.session() as s:
+            return audit.verify(s, expect_head)

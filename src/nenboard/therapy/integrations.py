@@ -70,7 +70,7 @@ def _run(name: str, module: str, function: str, case: Case, kb: KnowledgeBase
                                  detail=f"{module}.{function} is not installed")
     try:
         return fn(case, kb), Integration(name=name, status="used", detail=f"{module}.{function}")
-    except Exception as exc:  # noqa: BLE001 - another engine's failure must not break the plan
+    except Exception as exc:  # another engine failing must not break the plan
         return None, Integration(name=name, status="error",
                                  detail=f"{module}.{function}: {type(exc).__name__}: {exc}")
 

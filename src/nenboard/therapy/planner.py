@@ -15,6 +15,7 @@ from typing import Any
 
 from nenboard.case.model import Case
 from nenboard.facts import derive_facts
+from nenboard.interface import DISCLAIMER
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
 from nenboard.therapy.integrations import molecular_options, trial_options
@@ -29,8 +30,6 @@ from nenboard.therapy.resistance import analyse
 from nenboard.therapy.rules import evaluate_rules, show
 from nenboard.therapy.safety import apply_gates
 
-DISCLAIMER = ("nenboard supports, and does not replace, the judgement of a qualified clinician "
-              "and the multidisciplinary tumor board.")
 SUMMARY_FACTS = ("entity", "grade", "ki67", "ki67_band", "site", "site_group", "stage",
                  "resectable", "sstr", "fdg", "syndrome", "line", "progressed_on")
 

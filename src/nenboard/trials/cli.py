@@ -20,8 +20,9 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from nenboard.case import read_case
 from nenboard.errors import InputError
-from nenboard.interface import DISCLAIMER, Format, console, err_console, kb, load_case, write_output
+from nenboard.interface import DISCLAIMER, Format, console, err_console, kb, write_output
 
 DEFAULT_COMMAND = "match"
 HELP_FLAGS = ("--help", "-h")
@@ -62,7 +63,8 @@ def match_cmd(
     from nenboard.trials.match import match_report, normalise_status
 
     wanted = normalise_status(status)  # validate before reading anything
-    report = match_report(load_case(case), kb(), wanted)
+    base = kb()
+    report = match_report(read_case(case, base), base, wanted)
     if fmt is Format.json:
         data = report.to_json()
         data["disclaimer"] = DISCLAIMER

@@ -15,15 +15,18 @@ Semantics (docs/trials.md):
   criteria known, then trial id (deterministic).
 
 The conditions of every trial are compiled once per knowledge base
-(`compiled_trials`), so matching a case costs one closure call per criterion.
+(`compiled_kb`); identical conditions (``entity = NET`` recurs in dozens of
+trials) share one compiled test, evaluated once per case.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from nenboard.case.model import Case
@@ -32,14 +35,7 @@ from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Trial, TrialStatus
 from nenboard.trials.compile import Compiled, compile_condition, facts_read
-from nenboard.trials.model import (
-    ELIGIBILITY_ORDER,
-    UNSTRUCTURED_ID,
-    UNSTRUCTURED_TEXT,
-    CriterionResult,
-    MatchReport,
-    TrialMatch,
-)
+from nenboard.trials.model import ELIGIBILITY_ORDER, MatchReport, TrialMatch
 
 STATUSES: tuple[str, ...] = TrialStatus.__args__  # type: ignore[attr-defined]
 # Ranking order of statuses: open first, then those that may reopen, then closed.
@@ -56,7 +52,7 @@ MET, NOT_MET, UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 class CompiledCriterion:
     id: str
     text: str
-    test: Compiled
+    slot: int  # index of its condition in `CompiledKB.tests` (identical conditions share one)
     reads: tuple[str, ...]
     citations: tuple[Any, ...]
 
@@ -65,9 +61,18 @@ class CompiledCriterion:
 class CompiledTrial:
     trial: Trial
     criteria: tuple[CompiledCriterion, ...]
+    pick: Callable[[list[Truth]], tuple[Truth, ...]]
     structured: bool
     phase_rank: float
     status_rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledKB:
+    """Every distinct eligibility condition compiled once, and the trials that use them."""
+
+    tests: tuple[Compiled, ...]
+    trials: tuple[CompiledTrial, ...]
 
 
 def phase_rank(phase: str | None) -> float:
@@ -80,22 +85,44 @@ def phase_rank(phase: str | None) -> float:
     return sum(nums) / len(nums) if nums else 0.0
 
 
-def compile_trial(trial: Trial) -> CompiledTrial:
-    criteria = tuple(
-        CompiledCriterion(c.id, " ".join(c.text.split()), compile_condition(c.condition),
-                          facts_read(c.condition), tuple(c.citations))
-        for c in trial.eligibility)
-    return CompiledTrial(trial, criteria, structured=bool(criteria) and not trial.uncurated,
-                         phase_rank=phase_rank(trial.phase),
-                         status_rank=STATUS_RANK.get(trial.status, len(STATUS_RANK)))
+def _picker(slots: tuple[int, ...]) -> Callable[[list[Truth]], tuple[Truth, ...]]:
+    if not slots:
+        return lambda values: ()
+    if len(slots) == 1:
+        only = slots[0]
+        return lambda values: (values[only],)
+    return itemgetter(*slots)  # type: ignore[return-value]
 
 
-_CACHE: OrderedDict[int, tuple[KnowledgeBase, tuple[CompiledTrial, ...]]] = OrderedDict()
+def compile_kb(kb: KnowledgeBase) -> CompiledKB:
+    """Compile every trial's criteria; identical conditions are compiled and evaluated once."""
+    slots: dict[str, int] = {}
+    tests: list[Compiled] = []
+    trials: list[CompiledTrial] = []
+    for trial in sorted(kb.trials.values(), key=lambda t: t.id):
+        criteria = []
+        for c in trial.eligibility:
+            key = json.dumps(c.condition.model_dump(mode="json", by_alias=True,
+                                                    exclude_none=True), sort_keys=True)
+            if key not in slots:
+                slots[key] = len(tests)
+                tests.append(compile_condition(c.condition))
+            criteria.append(CompiledCriterion(c.id, " ".join(c.text.split()), slots[key],
+                                              facts_read(c.condition), tuple(c.citations)))
+        trials.append(CompiledTrial(
+            trial, tuple(criteria), _picker(tuple(c.slot for c in criteria)),
+            structured=bool(criteria) and not trial.uncurated,
+            phase_rank=phase_rank(trial.phase),
+            status_rank=STATUS_RANK.get(trial.status, len(STATUS_RANK))))
+    return CompiledKB(tuple(tests), tuple(trials))
+
+
+_CACHE: OrderedDict[int, tuple[KnowledgeBase, CompiledKB]] = OrderedDict()
 _CACHE_SIZE = 8
 
 
-def compiled_trials(kb: KnowledgeBase) -> tuple[CompiledTrial, ...]:
-    """Every trial of ``kb`` compiled, cached per knowledge-base object.
+def compiled_kb(kb: KnowledgeBase) -> CompiledKB:
+    """`compile_kb`, cached per knowledge-base object.
 
     The cache holds the knowledge base itself, so an entry's key (its id) can
     never be reused by another object while the entry lives; a rebuilt or
@@ -105,11 +132,15 @@ def compiled_trials(kb: KnowledgeBase) -> tuple[CompiledTrial, ...]:
     if hit is not None and hit[0] is kb:
         _CACHE.move_to_end(id(kb))
         return hit[1]
-    compiled = tuple(compile_trial(t) for t in sorted(kb.trials.values(), key=lambda t: t.id))
+    compiled = compile_kb(kb)
     _CACHE[id(kb)] = (kb, compiled)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return compiled
+
+
+def compiled_trials(kb: KnowledgeBase) -> tuple[CompiledTrial, ...]:
+    return compiled_kb(kb).trials
 
 
 def normalise_status(status: str | Iterable[str] | None) -> tuple[str, ...] | None:
@@ -136,41 +167,39 @@ def normalise_status(status: str | Iterable[str] | None) -> tuple[str, ...] | No
     return tuple(dict.fromkeys(out))
 
 
-def _match_one(ct: CompiledTrial, facts: Mapping[str, Any]) -> TrialMatch:
-    results = [CriterionResult(c.id, c.text, c.test(facts), c.reads, facts, c.citations)
-               for c in ct.criteria]
-    met = sum(r.truth is MET for r in results)
-    not_met = sum(r.truth is NOT_MET for r in results)
-    unknown = len(results) - met - not_met
-    if not ct.structured:
-        results.append(CriterionResult(UNSTRUCTURED_ID, UNSTRUCTURED_TEXT, UNKNOWN, (), facts,
-                                       tuple(ct.trial.citations)))
-        unknown += 1
+def _match_one(ct: CompiledTrial, values: list[Truth], facts: Mapping[str, Any]) -> TrialMatch:
+    truths = ct.pick(values)
+    met = truths.count(MET)
+    not_met = truths.count(NOT_MET)
+    unknown = len(truths) - met - not_met + (not ct.structured)
     if not_met:
         eligibility = "ineligible"
     elif unknown:
         eligibility = "possibly_eligible"
     else:
         eligibility = "eligible"
-    return TrialMatch(ct.trial, eligibility, tuple(results), ct.structured, met, not_met, unknown)
+    return TrialMatch(ct.trial, eligibility, truths, ct.criteria, facts, ct.structured,
+                      met, not_met, unknown)
 
 
 _ELIGIBILITY_RANK = {e: i for i, e in enumerate(ELIGIBILITY_ORDER)}
-
-
-def _rank_key(m: TrialMatch, ct: CompiledTrial) -> tuple[Any, ...]:
-    return (_ELIGIBILITY_RANK[m.eligibility], -ct.phase_rank, ct.status_rank, -m.known,
-            m.trial.id)
 
 
 def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
                 status: str | Iterable[str] | None = None) -> list[TrialMatch]:
     """Match already-derived case facts against every trial (the fast path)."""
     wanted = normalise_status(status)
-    pairs = [(_match_one(ct, facts), ct) for ct in compiled_trials(kb)
-             if wanted is None or ct.trial.status in wanted]
-    pairs.sort(key=lambda p: _rank_key(*p))
-    return [m for m, _ in pairs]
+    compiled = compiled_kb(kb)
+    values = [test(facts) for test in compiled.tests]
+    keyed = []
+    for ct in compiled.trials:
+        if wanted is not None and ct.trial.status not in wanted:
+            continue
+        m = _match_one(ct, values, facts)
+        keyed.append(((_ELIGIBILITY_RANK[m.eligibility], -ct.phase_rank, ct.status_rank,
+                       -(m.met + m.not_met), ct.trial.id), m))
+    keyed.sort(key=itemgetter(0))
+    return [m for _, m in keyed]
 
 
 def match_trials(case: Case, kb: KnowledgeBase,

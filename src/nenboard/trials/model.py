@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.schema import Citation, Trial
@@ -23,7 +23,7 @@ UNSTRUCTURED_ID = "criteria_not_structured"
 UNSTRUCTURED_TEXT = "criteria not yet structured (a curator must structure the eligibility text)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CriterionResult:
     """One criterion evaluated on one case: met / not_met / unknown, and the facts it read."""
 
@@ -55,17 +55,35 @@ class CriterionResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+class CompiledCriterionLike(Protocol):
+    id: str
+    text: str
+    reads: tuple[str, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(slots=True)
 class TrialMatch:
-    """One trial against one case."""
+    """One trial against one case. Criterion results are built on demand from ``truths``."""
 
     trial: Trial
     eligibility: Eligibility
-    criteria: tuple[CriterionResult, ...]
+    truths: tuple[Truth, ...]
+    specs: tuple[CompiledCriterionLike, ...]
+    facts: Mapping[str, Any]
     structured: bool
     met: int
     not_met: int
     unknown: int
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        out = [CriterionResult(c.id, c.text, t, c.reads, self.facts, c.citations)
+               for c, t in zip(self.specs, self.truths, strict=True)]
+        if not self.structured:
+            out.append(CriterionResult(UNSTRUCTURED_ID, UNSTRUCTURED_TEXT, Truth.UNKNOWN, (),
+                                       self.facts, tuple(self.trial.citations)))
+        return tuple(out)
 
     @property
     def id(self) -> str:
