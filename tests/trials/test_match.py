@@ -41,7 +41,8 @@ def test_dll3_engager_needs_prior_platinum(fixture_kb, fixture_case):
     case = fixture_case("dll3_nec_after_platinum").model_copy(update={"history": []})
     dll3 = by_id(match_trials(case, fixture_kb))["fx-dll3-engager"]
     assert dll3.eligibility == "ineligible"
-    assert "after platinum" in dll3.explanation
+    assert dll3.explanation == ("fails: after platinum-based chemotherapy (second line) "
+                                "(prior_classes = none)")
 
 
 def test_prrt_naive_net_fits_naive_trial_not_prior_prrt_trial(fixture_kb, fixture_case):

@@ -84,6 +84,21 @@ def register(app: FastAPI) -> None:
 
         return Response(html_to_pdf(html), media_type="application/pdf")
 
+    @app.post("/fhir/evaluate", tags=["evaluate"])
+    def fhir_evaluate(request: Request, bundle: dict[str, Any] = Body(
+            ..., description="an mCODE (STU4, FHIR R4) Bundle"),
+            who: Principal = clinician) -> dict[str, Any]:
+        """Map an mCODE Bundle to a case and evaluate it; nothing is stored but the audit event.
+
+        Returns the mapped case, what did not map (with reasons) and the Report.
+        """
+        from nenboard.case.fhir import bundle_to_case
+
+        mapped = bundle_to_case(bundle, request.app.state.kb)
+        report = service.evaluate_data(request, mapped.case, who.name)
+        return {"case": mapped.case, "mapped": mapped.mapped, "unmapped": mapped.unmapped,
+                "report": report.model_dump(mode="json")}
+
     @app.get("/kb/drugs", tags=["knowledge"])
     def kb_drugs(request: Request, who: Principal = viewer) -> list[dict[str, Any]]:
         return [{"id": d.id, "name": d.name, "class": d.drug_class, "synonyms": d.synonyms,

@@ -73,6 +73,29 @@ def register(app: typer.Typer) -> None:
 
         console.print_json(json.dumps(Case.model_json_schema()))
 
+    cases_app = typer.Typer(help="Build case files from other formats.", no_args_is_help=True)
+    app.add_typer(cases_app, name="cases")
+
+    @cases_app.command("from-cbioportal")
+    def from_cbioportal(
+        study: Path = typer.Argument(..., help="cBioPortal study folder (data_clinical_*.txt)"),
+        out: Path = typer.Option(..., "-o", "--output", help="cases as JSONL"),
+    ) -> None:
+        """GEP-NEN samples of a cBioPortal study as cases (as far as its fields allow)."""
+        from nenboard.case.cbioportal import cases_from_study
+
+        n, skipped = 0, {}
+        lines = []
+        for _, case, reason in cases_from_study(study, kb()):
+            if case is None:
+                if "GEP-NEN code" not in (reason or ""):
+                    skipped[reason] = skipped.get(reason, 0) + 1
+                continue
+            lines.append(json.dumps(case, ensure_ascii=False))
+            n += 1
+        write_output("\n".join(lines) + "\n", out)
+        console.print(f"{n} GEP-NEN cases written; skipped: {skipped or 'none'}")
+
     @app.command("report")
     def report_command(
         case: Path = typer.Argument(..., help="case file (YAML or JSON)"),

@@ -104,7 +104,7 @@ SITE_WORDS = (("pancrea", "pancreas"), ("duoden", "duodenum"), ("ampull", "ampul
 METASTASIS_WORDS = (("liver", "liver"), ("hepat", "liver"), ("lymph", "lymph_node"),
                     ("bone", "bone"), ("perito", "peritoneum"), ("lung", "lung"),
                     ("brain", "brain"), ("mesenter", "mesentery"), ("ovar", "ovary"))
-TERMINATION_SNOMED = {"266721009": "progression", "407563006": "toxicity",
+TERMINATION_SNOMED = {"266721009": "progression", "407563006": "toxicity", "281647001": "toxicity",
                       "182992009": "completed"}
 DIABETES_SNOMED = {"73211009", "44054006", "46635009"}
 DONE_STATUSES = {"entered-in-error", "cancelled", "registered"}
@@ -181,6 +181,8 @@ class _Mapper:
         """Set a case fact; a later-dated observation of the same fact wins."""
         section, _, key = path.partition(".")
         target = self.case.setdefault(section, {})
+        if key in target and target[key] == value:
+            return
         if key in target:
             old = self._when.get(path) or ""
             if (when or "") < old:

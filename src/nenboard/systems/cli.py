@@ -49,18 +49,10 @@ def _emit(text: str | bytes, output: Path | None) -> None:
 
 
 def _read_case(path: Path) -> dict:
-    import yaml
+    """The validated case (same model and errors as every other command), as data."""
+    from nenboard.interface import load_case
 
-    if not path.is_file():
-        raise InputError.single("case", "file not found", str(path))
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError.single("case", f"not valid YAML/JSON: {exc}".splitlines()[0],
-                                str(path)) from None
-    if not isinstance(doc, dict):
-        raise InputError.single("case", "must be a mapping", str(path))
-    return doc
+    return load_case(path).model_dump(mode="json", exclude_none=True)
 
 
 def _genotypes(data: sysdata.SystemsData, names: list[str] | None, case: Path | None):

@@ -1,7 +1,8 @@
 """Options from the other engines, guarded so the planner works without them.
 
 * `nenboard.trials.match.match_trials(case, kb)`: eligible and possibly eligible
-  trials become ``category: trial`` options.
+  trials open to enrolment (recruiting or not yet recruiting) become
+  ``category: trial`` options.
 * `nenboard.genomics.annotate_case(case, kb)`: tiered, actionable alterations
   with matched drugs become ``category: investigational`` options carrying the
   ESCAT tier in the rationale.
@@ -24,6 +25,7 @@ from nenboard.therapy.evidence import trial_evidence
 from nenboard.therapy.model import Integration, Option
 
 OFFERED_ELIGIBILITY = ("eligible", "possibly_eligible")
+OPEN_STATUSES = ("recruiting", "not_yet_recruiting")  # a patient can still enrol
 ACTIONABLE_TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B")
 
 
@@ -92,20 +94,20 @@ def trial_options(case: Case, kb: KnowledgeBase, line: str) -> tuple[list[Option
         if eligibility not in OFFERED_ELIGIBILITY:
             continue
         tid = field(m, "trial", "trial_id", "id")
-        tid = _text(tid) if tid is not None else None
-        trial = kb.trials.get(tid) if tid else None
+        tid = field(tid, "id") if tid is not None and not isinstance(tid, str) else tid
+        trial = kb.trials.get(str(tid)) if tid else None
         if trial is None:
             nct = field(m, "nct")
             ncts = [nct] if isinstance(nct, str) else [_text(n) for n in nct or []]
             trial = next((t for t in kb.trials.values() if set(t.nct) & set(ncts)), None)
-        if trial is None:
+        if trial is None or trial.status not in OPEN_STATUSES:
             continue
         therapies = [t for arm in trial.arms for t in arm.therapies]
         drugs = [kb.therapy(t).name for t in therapies if kb.therapy(t)]
         name = trial.name + (f": {', '.join(dict.fromkeys(drugs))}" if drugs else "")
         unknown = [_text(field(c, "criterion", "id", "text")) for c in
                    _items(field(m, "criteria") or [], "criteria")
-                   if _text(field(c, "result") or "") == "unknown"]
+                   if _text(field(c, "result", "truth") or "") == "unknown"]
         rationale = [f"Trial matcher: {eligibility.replace('_', ' ')} for {trial.name} "
                      f"({', '.join(trial.nct) or trial.id}; status {trial.status})."]
         if unknown:

@@ -65,7 +65,7 @@ def _unique(items: list[str]) -> list[str]:
 def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
             to_complete: list[ToComplete]) -> list[Resistance]:
     out = []
-    switches = [o for o in options if o.category in ("standard", "alternative", "trial")]
+    switches = [o for o in options if o.category in ("standard", "alternative")]
     for i, entry in enumerate(case.history):
         if not progressed(entry):
             continue
@@ -103,7 +103,7 @@ def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
             for o in switches if o.therapy not in ids]
         tests = _unique([t for m in mechanisms for t in m.tests]
                         + [t.item for t in to_complete]
-                        + [p for o in switches if o.category != "trial" for p in o.prerequisites])
+                        + [p for o in switches for p in o.prerequisites])
         pt = entry.progression_type
         out.append(Resistance(
             therapy=tid, kind=kind, mechanisms=mechanisms, strategies=strategies,

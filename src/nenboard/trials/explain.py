@@ -15,7 +15,7 @@ CLOSED = {"completed", "terminated", "withdrawn"}
 
 def _value(v: Any) -> str:
     if isinstance(v, list):
-        return "[" + ", ".join(map(str, v)) + "]" if v else "none"
+        return ("[" + ", ".join(map(str, v)) + "]") if v else "none"
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)

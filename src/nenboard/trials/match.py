@@ -40,7 +40,7 @@ from nenboard.trials.model import ELIGIBILITY_ORDER, MatchReport, TrialMatch
 STATUSES: tuple[str, ...] = TrialStatus.__args__  # type: ignore[attr-defined]
 # Ranking order of statuses: open first, then those that may reopen, then closed.
 STATUS_RANK = {s: i for i, s in enumerate((
-    "recruiting", "not_yet_recruiting", "active_not_recruiting", "suspended", "unknown",
+    "recruiting", "not_yet_recruiting", "ongoing", "active_not_recruiting", "suspended", "unknown",
     "completed", "terminated", "withdrawn"))}
 OPEN_STATUSES = ("recruiting", "not_yet_recruiting")
 STATUS_ALIASES = {"open": OPEN_STATUSES, "any": STATUSES, "all": STATUSES}
@@ -63,7 +63,7 @@ class CompiledTrial:
     criteria: tuple[CompiledCriterion, ...]
     pick: Callable[[list[Truth]], tuple[Truth, ...]]
     structured: bool
-    phase_rank: float
+    phase_key: float  # minus the phase: higher phases sort first
     status_rank: int
 
 
@@ -112,7 +112,7 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
         trials.append(CompiledTrial(
             trial, tuple(criteria), _picker(tuple(c.slot for c in criteria)),
             structured=bool(criteria) and not trial.uncurated,
-            phase_rank=phase_rank(trial.phase),
+            phase_key=-phase_rank(trial.phase),
             status_rank=STATUS_RANK.get(trial.status, len(STATUS_RANK))))
     return CompiledKB(tuple(tests), tuple(trials))
 
@@ -167,37 +167,37 @@ def normalise_status(status: str | Iterable[str] | None) -> tuple[str, ...] | No
     return tuple(dict.fromkeys(out))
 
 
-def _match_one(ct: CompiledTrial, values: list[Truth], facts: Mapping[str, Any]) -> TrialMatch:
-    truths = ct.pick(values)
-    met = truths.count(MET)
-    not_met = truths.count(NOT_MET)
-    unknown = len(truths) - met - not_met + (not ct.structured)
-    if not_met:
-        eligibility = "ineligible"
-    elif unknown:
-        eligibility = "possibly_eligible"
-    else:
-        eligibility = "eligible"
-    return TrialMatch(ct.trial, eligibility, truths, ct.criteria, facts, ct.structured,
-                      met, not_met, unknown)
-
-
 _ELIGIBILITY_RANK = {e: i for i, e in enumerate(ELIGIBILITY_ORDER)}
+_ELIGIBLE, _POSSIBLE, _INELIGIBLE = (
+    (_ELIGIBILITY_RANK[e], e) for e in ("eligible", "possibly_eligible", "ineligible"))
 
 
 def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
                 status: str | Iterable[str] | None = None) -> list[TrialMatch]:
-    """Match already-derived case facts against every trial (the fast path)."""
+    """Match already-derived case facts against every trial (the fast path).
+
+    Each distinct condition is evaluated once; each trial then picks its
+    criteria's results, counts them and is ranked. (Inlined: this loop runs
+    once per trial per case.)
+    """
     wanted = normalise_status(status)
     compiled = compiled_kb(kb)
     values = [test(facts) for test in compiled.tests]
     keyed = []
+    append = keyed.append
     for ct in compiled.trials:
-        if wanted is not None and ct.trial.status not in wanted:
+        trial = ct.trial
+        if wanted is not None and trial.status not in wanted:
             continue
-        m = _match_one(ct, values, facts)
-        keyed.append(((_ELIGIBILITY_RANK[m.eligibility], -ct.phase_rank, ct.status_rank,
-                       -(m.met + m.not_met), ct.trial.id), m))
+        truths = ct.pick(values)
+        met = truths.count(MET)
+        not_met = truths.count(NOT_MET)
+        structured = ct.structured
+        unknown = len(truths) - met - not_met + (not structured)
+        rank, eligibility = _INELIGIBLE if not_met else _POSSIBLE if unknown else _ELIGIBLE
+        append(((rank, ct.phase_key, ct.status_rank, -(met + not_met), trial.id),
+                TrialMatch(trial, eligibility, truths, ct.criteria, facts, structured,
+                           met, not_met, unknown)))
     keyed.sort(key=itemgetter(0))
     return [m for _, m in keyed]
 

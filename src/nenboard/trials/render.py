@@ -34,10 +34,16 @@ def matches_view(report: MatchReport, title: str = "", details: bool = True) -> 
             f"{s.get('ineligible', 0)} ineligible")
     if report.status_filter:
         head += f" (status: {', '.join(report.status_filter)})"
-    summary = Table("#", "trial", "NCT", "phase", "status", "eligibility", "why",
-                    title=head, title_justify="left", show_lines=False)
+    summary = Table(title=head, title_justify="left", show_lines=False)
+    summary.add_column("#", justify="right", no_wrap=True)
+    summary.add_column("trial", ratio=3, min_width=16)
+    summary.add_column("NCT", no_wrap=True)
+    summary.add_column("phase", no_wrap=True)
+    summary.add_column("status", ratio=1)
+    summary.add_column("eligibility", ratio=1)
+    summary.add_column("why", ratio=3, min_width=16)
     for i, m in enumerate(report.matches, 1):
-        summary.add_row(str(i), f"{m.trial.name}\n[dim]{m.trial.id}[/dim]", m.nct or "-",
+        summary.add_row(str(i), m.trial.name, m.nct or "-",
                         m.trial.phase or "-", m.trial.status.replace("_", " "),
                         Text(m.eligibility.replace("_", " "), style=STYLE[m.eligibility]),
                         m.explanation)

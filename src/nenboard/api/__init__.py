@@ -1,0 +1,1 @@
+"""The nenboard service: REST API, CDS Hooks and the browser app (FastAPI)."""
