@@ -24,7 +24,7 @@ from nenboard.case import case_from_data, vocab
 from nenboard.errors import InputError
 from nenboard.facts import derive_facts
 from nenboard.knowledge import KnowledgeBase, default_kb
-from nenboard.knowledge.facts import IHC_VALUES, SITES
+from nenboard.knowledge.facts import SITES
 from nenboard.knowledge.loader import load_with_problems
 from nenboard.trials import match_facts, match_trials
 from nenboard.trials.match import compiled_trials

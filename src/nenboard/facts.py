@@ -51,7 +51,7 @@ def derive_facts(case: Case, kb: KnowledgeBase,
         facts["site_group"] = site.group
         facts["gep"] = site.gep
     if t.functional_syndrome:
-        facts["functional"] = True
+        facts["functional"] = t.functional_syndrome != "none"
     facts["sstr_imaging"] = _known(img.sstr)
     facts["fdg"] = _known(img.fdg)
     ihc = m.ihc or {}
@@ -72,10 +72,10 @@ def derive_facts(case: Case, kb: KnowledgeBase,
         facts["metastases"] = []
         facts["liver_metastases"] = False
 
-    if m.alterations is not None:
-        facts["altered_genes"] = sorted({a.gene.upper() for a in m.alterations})
-        facts["alterations"] = sorted({f"{a.gene.upper()} {a.alteration}"
-                                       for a in m.alterations})
+    from nenboard.genomics.model import Context
+    from nenboard.genomics.tiering import molecular_facts
+
+    facts.update(molecular_facts(case, kb, Context(c.entity, t.primary_site, c.grade)))
     facts.update(_history_facts(case, kb))
     return {k: v for k, v in facts.items() if v is not None}
 
@@ -93,6 +93,7 @@ def _history_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     responded: list[str] = []
     symptomatic: list[str] = []
     symptomatic_classes: list[str] = []
+    line_starts: set[str] = set()
     lines = 0
     for entry in case.history:
         tid = entry.therapy_id
@@ -100,7 +101,11 @@ def _history_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
         cls = kb.classes_of(tid) if tid else []
         prior += ids
         classes += cls
-        lines += is_systemic(tid, kb)
+        # Entries started together (e.g. cisplatin and etoposide entered apart) are one line.
+        if is_systemic(tid, kb) and (entry.start is None or entry.start not in line_starts):
+            lines += 1
+            if entry.start:
+                line_starts.add(entry.start)
         if entry.reason_stopped == "progression" or entry.best_response == "progressive_disease":
             progressed += ids
             progressed_classes += cls

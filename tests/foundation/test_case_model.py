@@ -132,3 +132,21 @@ def test_structured_documents_as_yaml_text(kb, doc):
         assert all(p.path for p in exc.problems)
     else:
         assert case.tumor.ki67 is None or 0 <= case.tumor.ki67 <= 100
+
+
+def test_stated_absence_differs_from_unknown(kb):
+    from nenboard.facts import derive_facts
+
+    absent = read_case({"tumor": {"functional_syndrome": "none"}}, kb)
+    unknown = read_case({"tumor": {}}, kb)
+    assert derive_facts(absent, kb)["functional"] is False
+    assert "functional" not in derive_facts(unknown, kb)
+
+
+def test_regimen_components_started_together_count_as_one_line(kb):
+    from nenboard.facts import derive_facts
+
+    case = read_case({"history": [
+        {"therapy": "cisplatin", "start": "2024-01"}, {"therapy": "etoposide", "start": "2024-01"},
+        {"therapy": "folfiri", "start": "2024-08"}]}, kb)
+    assert derive_facts(case, kb)["line"] == 3

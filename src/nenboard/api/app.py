@@ -39,7 +39,7 @@ def create_app(store: Store | None = None, kb: KnowledgeBase | None = None) -> F
     app.state.store = store or Store(kb_version=kb.version)
 
     @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # noqa: ANN001, ANN202
+    async def limit_body(request: Request, call_next):
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY:
             return JSONResponse({"detail": f"request body over {MAX_BODY} bytes"}, 413)

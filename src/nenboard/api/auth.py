@@ -34,7 +34,7 @@ def authenticate(request: Request) -> Principal:
     return Principal(user.name, user.role)
 
 
-def require(role: str):  # noqa: ANN201 - FastAPI dependency factory
+def require(role: str):
     def dependency(request: Request) -> Principal:
         who = authenticate(request)
         if ROLE_RANK[who.role] < ROLE_RANK[role]:

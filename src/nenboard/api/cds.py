@@ -30,7 +30,7 @@ class CdsRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     hook: str = Field(description="must be 'patient-view'")
-    hookInstance: str = Field(min_length=1, max_length=200)  # noqa: N815 - CDS Hooks name
+    hookInstance: str = Field(min_length=1, max_length=200)
     context: dict[str, Any] = Field(default_factory=dict)
     prefetch: dict[str, Any] | None = Field(
         default=None, description="'mcodeBundle': an mCODE FHIR Bundle, or 'case': a "
@@ -42,9 +42,9 @@ class Feedback(BaseModel):
 
     card: str = Field(min_length=1, max_length=200)
     outcome: str = Field(pattern="^(accepted|overridden)$")
-    outcomeTimestamp: str | None = None  # noqa: N815
-    overrideReason: dict[str, Any] | None = None  # noqa: N815
-    acceptedSuggestions: list[dict[str, Any]] = Field(default_factory=list)  # noqa: N815
+    outcomeTimestamp: str | None = None
+    overrideReason: dict[str, Any] | None = None
+    acceptedSuggestions: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class FeedbackRequest(BaseModel):

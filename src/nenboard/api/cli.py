@@ -25,7 +25,7 @@ class CaseFormat(StrEnum):
     yaml = "yaml"
 
 
-def _store():  # noqa: ANN202 - Store
+def _store():
     from nenboard.store.repo import Store
 
     try:
@@ -64,14 +64,17 @@ def register(app: typer.Typer) -> None:
 
     @user_app.command("add")
     def user_add(name: str = typer.Argument(..., help="user name (not a patient identifier)"),
-                 role: Role = typer.Option(Role.clinician, "--role", help="viewer, clinician "
-                                           "(evaluate, store cases) or curator")) -> None:
+                 role: str = typer.Option("clinician", "--role", help="viewer (read), clinician "
+                                          "(evaluate, store cases) or curator")) -> None:
         """Create a user; its API token is printed once, alone on the last line."""
+        if role not in Role.__members__:
+            raise InputError.single("--role", f"must be one of {', '.join(Role.__members__)}",
+                                    role)
         try:
-            token = _store().add_user(name, role.value)
+            token = _store().add_user(name, role)
         except ValueError as exc:
             raise InputError.single("NAME", str(exc), name) from None
-        err_console.print(f"created user {name!r} with role {role.value}; the token is shown "
+        err_console.print(f"created user {name!r} with role {role}; the token is shown "
                           "once and stored only as a hash:")
         sys.stdout.write(token + "\n")
 

@@ -65,7 +65,7 @@ def register(app: FastAPI) -> None:
              responses={200: {"content": {"application/json": {}, "text/html": {},
                                           "application/pdf": {}}}})
     def get_report(request: Request, report_id: str,
-                   format: Literal["json", "html", "pdf"] = Query("json"),  # noqa: A002
+                   format: Literal["json", "html", "pdf"] = Query("json"),
                    who: Principal = viewer) -> Response:
         stored = request.app.state.store.get_report(report_id)
         if stored is None:

@@ -13,7 +13,7 @@ from nenboard.report.model import Report
 from nenboard.store.models import StoredCase
 
 
-def validate_case(request: Request, data: Any):  # noqa: ANN201 - Case
+def validate_case(request: Request, data: Any):
     return case_from_data(data, request.app.state.kb, "case")
 
 

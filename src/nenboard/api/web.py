@@ -13,8 +13,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nenboard import __version__
 from nenboard.api import forms, service
@@ -37,9 +39,13 @@ def _env() -> Environment:
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("user", getattr(request.state, "principal", None))
     context["kb_version"] = request.app.state.kb.version
-    context["root"] = request.scope.get("root_path", "")
-    html = _env().get_template(template).render(request=request, **context)
+    html = _env().get_template(template).render(request=request, url_for=_url_for(request),
+                                                 **context)
     return HTMLResponse(html, status_code=status)
+
+
+def _url_for(request: Request):
+    return lambda name, **params: str(request.url_for(name, **params))
 
 
 class LoginRequired(Exception):
@@ -65,12 +71,23 @@ def same_origin(request: Request) -> None:
         raise HTTPException(403, "cross-site form post refused")
 
 
-def register(app: FastAPI) -> None:  # noqa: C901 - one route table
+def register(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _: LoginRequired) -> Response:
         if not request.url.path.startswith(f"{request.scope.get('root_path', '')}/ui"):
             return HTMLResponse("authentication required", 401)
         return RedirectResponse(str(request.url_for("ui_login")), 303)
+
+    default_http = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def ui_errors(request: Request, exc: StarletteHTTPException) -> Response:
+        if not request.url.path.startswith(f"{request.scope.get('root_path', '')}/ui"):
+            return await default_http(request, exc)
+        titles = {403: "Not allowed", 404: "Not found"}
+        return page(request, "error.html", exc.status_code, status=exc.status_code,
+                    title=titles.get(exc.status_code, "Something went wrong"),
+                    message=str(exc.detail))
 
     @app.get("/ui", include_in_schema=False)
     def ui_home(request: Request) -> Response:
@@ -131,13 +148,13 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one route table
         same_origin(request)
         form = await request.form()
         data, state, rows = forms.parse_form(form)
-        try:
-            if state.errors:
-                raise InputError([])
-            stored = service.store_case(request, data, who.name)
+        try:  # the same validation as the API and the CLI
+            service.validate_case(request, data)
         except InputError as exc:
             forms.attach_problems(state, exc, rows)
+        if state.errors or state.general:
             return _form(request, state, 422)
+        stored = service.store_case(request, data, who.name)
         report_id, _ = service.evaluate_stored(request, stored, who.name)
         return RedirectResponse(str(request.url_for("ui_report", report_id=report_id)), 303)
 
@@ -174,7 +191,7 @@ def register(app: FastAPI) -> None:  # noqa: C901 - one route table
 
         html = render_html(Report.model_validate(stored.data), request.app.state.kb)
         nav = _env().get_template("report_nav.html").render(
-            request=request, report_id=report_id, case_id=stored.case_id, user=who)
+            request=request, url_for=_url_for(request), report_id=report_id, case_id=stored.case_id, user=who)
         head, sep, body = html.partition("<body>")
         return HTMLResponse(head + sep + nav + body if sep else nav + html)
 

@@ -381,7 +381,7 @@ class _Mapper:
         self.put("patient.ecog", int(value), res, "LOINC 89247-1 ECOG", when)
 
     def msi(self, res: Any, when: str | None) -> None:
-        text = " ".join(_texts(res.valueCodeableConcept) + [res.valueString or ""]).lower()
+        text = " ".join([*_texts(res.valueCodeableConcept), res.valueString or ""]).lower()
         value = ("high" if re.search(r"msi[- ]?h|instability[- ]high|\bhigh\b", text)
                  else "stable" if re.search(r"\bmss\b|stable", text) else None)
         if value is None:

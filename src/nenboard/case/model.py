@@ -41,8 +41,9 @@ def _imaging(value: Any) -> Any:
 
 
 Site = Annotated[str, _vocab(vocab.SITES)]
-Syndrome = Annotated[str, _vocab(vocab.SYNDROMES)]
-Hereditary = Annotated[str, _vocab(vocab.HEREDITARY)]
+# "none" states that a syndrome is absent (a fact), unlike a missing key (unknown).
+Syndrome = Annotated[str, _vocab((*vocab.SYNDROMES, "none"))]
+Hereditary = Annotated[str, _vocab((*vocab.HEREDITARY, "none"))]
 Imaging = Annotated[str, _vocab(vocab.IMAGING), BeforeValidator(_imaging)]
 Metastasis = Annotated[str, _vocab(vocab.METASTASIS_SITES)]
 Percent = Annotated[float, Field(ge=0, le=100)]

@@ -53,6 +53,7 @@ class Compiled:
     entities: frozenset[str]
     sites: frozenset[str]
     grades: frozenset[str]
+    citations: tuple[tuple[tuple[str, str | None, str], dict[str, object]], ...]
 
 
 def _canon_variant(v: str) -> str:
@@ -70,7 +71,9 @@ class AssertionIndex:
             m = rec.match
             c = Compiled(rec, frozenset(_canon_variant(v) for v in m.variants),
                          frozenset(rec.context.entities), frozenset(rec.context.sites),
-                         frozenset(rec.context.grades))
+                         frozenset(rec.context.grades),
+                         tuple(((c.source, c.ref, c.locator), c.model_dump(exclude_none=True))
+                               for c in rec.citations))
             for gene in dict.fromkeys([m.gene, *m.genes]):
                 self.by_gene.setdefault(gene, []).append(c)
 

@@ -187,7 +187,7 @@ def _fusion(gene: str, text: str) -> Variant | None:
     if ga.symbol is None or gb.symbol is None:
         return None
     if gene not in (ga.symbol, gb.symbol):
-        return Variant(gene, "fusion", f"{ga.symbol}::{gb.symbol}",
+        return Variant(gene, None, f"{ga.symbol}::{gb.symbol}",
                        problem=f"fusion {text!r} does not involve {gene}")
     partner = gb.symbol if ga.symbol == gene else ga.symbol
     return Variant(gene, "fusion", f"{ga.symbol}::{gb.symbol}", partner=partner)

@@ -29,9 +29,7 @@ def profile_table(p: MolecularProfile, title: str = "") -> Table:
         drugs = ", ".join(d["drugs"])
         if d["resistance_drugs"]:
             drugs += ("; " if drugs else "") + "resistance: " + ", ".join(d["resistance_drugs"])
-        notes = "; ".join(d["assertions"]) or "; ".join(d["notes"][:2])
-        if d["assertions"] and d["notes"]:
-            notes += " | " + "; ".join(d["notes"][:2])
+        notes = "; ".join(d["assertions"]) or (d["notes"][0] if d["notes"] else "")
         t.add_row(d["gene"], d["alteration"], d["tier"] or "-", direction, drugs or "-",
                   notes, d["source"], style=style)
     return t

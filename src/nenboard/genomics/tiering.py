@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from nenboard.case.model import Case
-from nenboard.genomics.matching import AssertionIndex, context_fit, index_for, variant_matches
+from nenboard.genomics.matching import (
+    AssertionIndex,
+    Compiled,
+    context_fit,
+    index_for,
+    variant_matches,
+)
 from nenboard.genomics.model import (
     DIRECTION_ORDER,
     TIER_ORDER,
@@ -54,6 +60,7 @@ class Annotator:
         self.kb = kb
         self.index: AssertionIndex = index_for(kb)
         self._cache: dict[tuple[Variant, bool | None, Context], Annotation] = {}
+        self._built: dict[tuple[Any, ...], Annotation] = {}
 
     def annotate(self, obs: Observed, ctx: Context) -> AnnotatedAlteration:
         key = (obs.variant, obs.germline, ctx)
@@ -73,8 +80,7 @@ class Annotator:
         if v.problem is not None:
             return Annotation(_UNRECOGNISED, None, None, (), (), (), (), (), (), (), (), (),
                               (v.problem,))
-        matches: list[Match] = []
-        recs = []
+        found: list[tuple[Compiled, str, str | None]] = []
         notes: list[str] = []
         for c in self.index.candidates(v.gene):
             ok, why = variant_matches(c, v, germline)
@@ -83,49 +89,54 @@ class Annotator:
                     notes.append(why)
                 continue
             fit, note = context_fit(c, ctx.entity, ctx.site, ctx.grade)
-            rec = c.rec
             if fit == "other":
+                rec = c.rec
                 tier = f" (tier {rec.tier})" if rec.tier else ""
                 notes.append(f"{rec.id}: {rec.direction}{tier} applies to {note}")
                 continue
-            matches.append(Match(rec.id, rec.direction, rec.tier, tuple(rec.drugs),
-                                 tuple(rec.trials), fit, note))
-            recs.append(rec)
-        if not matches:
-            return Annotation("no_assertion", None, None, (), (), (), (), (), (), (), (), (),
-                              tuple(dict.fromkeys(notes)) or
-                              ("no knowledge-base assertion for this alteration",))
-        order = sorted(range(len(matches)), key=lambda i: (
-            DIRECTION_ORDER.index(matches[i].direction), _tier_key(matches[i].tier),
-            matches[i].context != "match"))
-        matches = [matches[i] for i in order]
-        recs = [recs[i] for i in order]
-        sens = [m for m in matches if m.direction == "sensitivity"]
-        sure = [m for m in sens if m.context == "match"] or sens
-        tier = min((m.tier for m in sure), key=_tier_key, default=None)
-        drugs = _unique(d for m in sens for d in m.drugs)
-        res_drugs = _unique(d for m in matches if m.direction == "resistance" for d in m.drugs)
-        directions = tuple(_unique(m.direction for m in matches))
-        status = ("actionable" if sens else "resistance" if "resistance" in directions
-                  else "informative")
-        citations: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for rec in recs:
-            for cit in rec.citations:
-                d = cit.model_dump(exclude_none=True)
-                citations.setdefault((d["source"], d.get("ref"), d["locator"]), d)
-        for m in matches:
-            if m.note:
-                notes.append(f"{m.assertion}: {m.note}")
-        return Annotation(
-            status=status, tier=tier, direction=directions[0], directions=directions,
-            drugs=tuple(drugs), resistance_drugs=tuple(res_drugs),
-            trials=tuple(_unique(t for m in matches for t in m.trials)),
-            assertions=tuple(m.assertion for m in matches), matches=tuple(matches),
-            citations=tuple(citations.values()),
-            evidence=tuple(f"{r.id}: {r.evidence}" for r in recs),
-            tier_reasons=tuple(f"{r.id} ({r.tier or 'no tier'}): {r.tier_reason}" for r in recs),
-            notes=tuple(dict.fromkeys(notes)),
-        )
+            found.append((c, fit, note))
+        key = (tuple((c.rec.id, fit, note) for c, fit, note in found), tuple(notes))
+        ann = self._built.get(key)
+        if ann is None:
+            ann = self._built[key] = _build(found, notes)
+        return ann
+
+
+def _build(found: list[tuple[Compiled, str, str | None]], notes: list[str]) -> Annotation:
+    """The Annotation for one set of matched assertions (shared by all variants with it)."""
+    if not found:
+        return Annotation("no_assertion", None, None, (), (), (), (), (), (), (), (), (),
+                          tuple(dict.fromkeys(notes)) or
+                          ("no knowledge-base assertion for this alteration",))
+    found = sorted(found, key=lambda f: (DIRECTION_ORDER.index(f[0].rec.direction),
+                                         _tier_key(f[0].rec.tier), f[1] != "match"))
+    recs = [c.rec for c, _, _ in found]
+    matches = [Match(r.id, r.direction, r.tier, tuple(r.drugs), tuple(r.trials), fit, note)
+               for r, (_, fit, note) in zip(recs, found, strict=True)]
+    sens = [m for m in matches if m.direction == "sensitivity"]
+    sure = [m for m in sens if m.context == "match"] or sens
+    tier = min((m.tier for m in sure), key=_tier_key, default=None)
+    drugs = _unique(d for m in sorted(sens, key=lambda m: _tier_key(m.tier))
+                    if m.tier != "X" for d in m.drugs)
+    res_drugs = _unique(d for m in matches if m.direction == "resistance" for d in m.drugs)
+    directions = tuple(_unique(m.direction for m in matches))
+    status = ("actionable" if tier not in (None, "X") else "resistance"
+              if "resistance" in directions else "informative")
+    citations: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for c, _, _ in found:
+        for key, d in c.citations:
+            citations.setdefault(key, d)
+    notes = notes + [f"{m.assertion}: {m.note}" for m in matches if m.note]
+    return Annotation(
+        status=status, tier=tier, direction=directions[0], directions=directions,
+        drugs=tuple(drugs), resistance_drugs=tuple(res_drugs),
+        trials=tuple(_unique(t for m in matches for t in m.trials)),
+        assertions=tuple(m.assertion for m in matches), matches=tuple(matches),
+        citations=tuple(citations.values()),
+        evidence=tuple(f"{r.id}: {r.evidence}" for r in recs),
+        tier_reasons=tuple(f"{r.id} ({r.tier or 'no tier'}): {r.tier_reason}" for r in recs),
+        notes=tuple(dict.fromkeys(notes)),
+    )
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -140,7 +151,7 @@ def annotate_observed(observed: Iterable[Observed], ctx: Context, kb: KnowledgeB
 def annotate_case(case: Case, kb: KnowledgeBase) -> MolecularProfile:
     """The molecular profile of one case: every stated alteration, tiered in context."""
     ctx = context_of(case, kb)
-    observed = observed_from_case(case.molecular)
+    observed = case_observed(case)
     annotated = annotate_observed(observed, ctx, kb)
     annotated.sort(key=lambda a: (_STATUS_ORDER.get(a.annotation.status, 9),
                                   _tier_key(a.annotation.tier)))
@@ -151,6 +162,46 @@ _STATUS_ORDER = {"actionable": 0, "resistance": 1, "informative": 2, "no_asserti
                  _UNRECOGNISED: 4}
 
 
+# Hereditary syndromes named after their gene (vocabulary of the case format).
+SYNDROME_GENE = {"MEN1": "MEN1", "VHL": "VHL", "NF1": "NF1"}
+
+
+def case_observed(case: Case) -> list[Observed]:
+    """The case's molecular observations, plus the germline variant a stated hereditary
+    syndrome implies when the case does not list it (TSC is not mapped: TSC1 or TSC2)."""
+    observed = observed_from_case(case.molecular)
+    gene = SYNDROME_GENE.get(case.tumor.hereditary_syndrome or "")
+    if gene and not any(o.variant.gene == gene and o.germline for o in observed):
+        v = Variant(gene, "mutation", f"germline ({gene} syndrome)",
+                    note="implied by tumor.hereditary_syndrome; variant not stated")
+        observed.append(Observed(v, "tumor.hereditary_syndrome", germline=True,
+                                 raw=case.tumor.hereditary_syndrome or ""))
+    return observed
+
+
 def biomarker_ids(case: Case, kb: KnowledgeBase) -> list[str]:
     """Ids of the knowledge-base assertions the case matches (the ``biomarkers`` fact)."""
     return annotate_case(case, kb).biomarkers
+
+
+def molecular_facts(case: Case, kb: KnowledgeBase, ctx: Context) -> dict[str, Any]:
+    """Case facts from the molecular section (names in `knowledge.facts.FACTS`).
+
+    ``altered_genes``: HGNC symbols (aliases resolved, e.g. RB -> RB1) with a stated
+    genomic alteration; ``alterations``: normalised "GENE alteration" strings;
+    ``biomarkers``: ids of the assertions the case matches in its context.
+    """
+    m = case.molecular
+    facts: dict[str, Any] = {}
+    observed = case_observed(case)
+    if m.alterations is not None:
+        stated = [o for o in observed if o.source.startswith("molecular.alterations")]
+        facts["altered_genes"] = sorted({o.variant.gene.upper() if o.variant.problem else
+                                         o.variant.gene for o in stated})
+        facts["alterations"] = sorted({o.variant.label for o in stated})
+    if observed:
+        annotated = annotate_observed(observed, ctx, kb)
+        facts["biomarkers"] = list(dict.fromkeys(
+            mt.assertion for a in annotated for mt in a.annotation.matches
+            if mt.context == "match"))
+    return facts

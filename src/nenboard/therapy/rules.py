@@ -59,11 +59,25 @@ class RuleOutcome:
     excluded: list[Exclusion] = field(default_factory=list)
     to_complete: dict[str, ToComplete] = field(default_factory=dict)
 
-    def need(self, item: str, facts: list[str], affects: str) -> None:
+    generic: set[str] = field(default_factory=set)
+
+    def need(self, item: str, facts: list[str], affects: str, generic: bool = False) -> None:
         entry = self.to_complete.setdefault(item, ToComplete(item=item, facts=[]))
         entry.facts += [f for f in facts if f not in entry.facts]
         if affects not in entry.affects:
             entry.affects.append(affects)
+        if generic:
+            self.generic.add(item)
+
+    def finish(self) -> None:
+        """Fold a generic 'state <fact>' item into a rule's own wording for the same facts."""
+        for item in sorted(self.generic):
+            entry = self.to_complete[item]
+            specific = next((e for k, e in sorted(self.to_complete.items())
+                             if k not in self.generic and e.facts == entry.facts), None)
+            if specific is not None:
+                specific.affects += [a for a in entry.affects if a not in specific.affects]
+                del self.to_complete[item]
 
 
 def build_option(rule: Rule, kb: KnowledgeBase, facts: Mapping[str, Any],
@@ -95,7 +109,7 @@ def evaluate_rules(kb: KnowledgeBase, facts: Mapping[str, Any]) -> RuleOutcome:
         if scope.truth is Truth.UNKNOWN:
             missing = [k for k, v in scope.used.items() if v is None]
             for fact in missing:
-                out.need(missing_text(fact), [fact], rule.name)
+                out.need(missing_text(fact), [fact], rule.name, generic=True)
             out.excluded.append(Exclusion(
                 therapy=rule.therapy, name=rule.name, kind="pending", category=rule.category,
                 rule=rule.id, citations=list(rule.citations),
@@ -126,4 +140,5 @@ def evaluate_rules(kb: KnowledgeBase, facts: Mapping[str, Any]) -> RuleOutcome:
                 reason="pending: " + "; ".join(text for text, _ in unknown)))
         else:
             out.options.append(build_option(rule, kb, facts, used))
+    out.finish()
     return out

@@ -74,8 +74,10 @@ def read_clinical(path: Path, kb: KnowledgeBase) -> dict[str, SampleInfo]:
                 raise InputError.single(f"line {lineno}", f"entity {f[ent]!r} not one of NET, NEC, "
                                         "MiNEN", source=str(path))
         if site is not None and f[site].strip():
-            s = f[site].strip().lower()
-            if s not in kb.sites:
+            word = f[site].strip().lower().replace(" ", "_")
+            if word in kb.sites:
+                s = word
+            elif code is None:  # free-text organ names (cBioPortal PRIMARY_SITE) are not ours
                 raise InputError.single(f"line {lineno}", f"unknown site {f[site]!r}; allowed: "
                                         f"{', '.join(sorted(kb.sites))}", source=str(path))
         t = None

@@ -22,7 +22,7 @@ def open_text(path: Path) -> io.TextIOBase:
         raise InputError.single(str(p), "is a directory; expected a file")
     if p.suffix == ".gz":
         return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8", errors="strict")
-    return open(p, encoding="utf-8", errors="strict", newline="")  # noqa: SIM115
+    return open(p, encoding="utf-8", errors="strict", newline="")
 
 
 @dataclass

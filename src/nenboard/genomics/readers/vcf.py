@@ -56,48 +56,56 @@ def read_vcf(path: Path, *, sample: str | None = None, coding_only: bool = True,
     if not path.exists():
         raise InputError.single(str(path), "file not found")
     out = VcfResult()
-    lineno = 0
+    lines = [0]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            reader = vcfpy.Reader.from_path(str(path))
-        with reader:
-            header = reader.header
-            lineno = len(header.lines) + 1
-            key, fields = _annotation_layout(header, path)
-            names = header.samples.names if header.samples else []
-            if sample is not None and sample not in names:
-                raise InputError.single("--sample", f"sample {sample!r} not in the VCF; samples: "
-                                        f"{', '.join(names) or 'none'}", source=str(path))
-            name = sample or (names[0] if len(names) == 1 else path.name.split(".")[0])
-            for record in reader:
-                lineno += 1
-                out.records += 1
-                if pass_only and record.FILTER and record.FILTER not in (["PASS"], ["."]):
-                    out.skipped["FILTER"] += 1
-                    continue
-                ann = _pick(record.INFO.get(key) or [], fields)
-                if ann is None:
-                    out.skipped["no annotation"] += 1
-                    continue
-                v, noncoding = _variant(ann, key)
-                if noncoding and coding_only:
-                    out.skipped["non-coding"] += 1
-                    continue
-                vaf = _vaf(record, sample or (names[0] if names else None))
-                out.by_sample.setdefault(name, []).append(
-                    Observed(v, f"{path.name}:{lineno}", vaf, None,
-                             f"{record.CHROM}:{record.POS} {record.REF}>"
-                             f"{','.join(getattr(a, 'value', str(a)) for a in record.ALT)}"))
+            out = _read(path, sample, coding_only, pass_only, out, lines)
     except InputError:
         raise
     except Exception as exc:  # vcfpy raises many types on malformed input
-        where = f"line {lineno + 1}" if lineno else "header"
+        where = f"line {lines[0] + 1}" if lines[0] else "header"
+        first = (str(exc).splitlines() or [""])[0][:120]
         raise InputError.single(where, f"malformed or truncated VCF ({type(exc).__name__}: "
-                                f"{str(exc)[:120]})", source=str(path)) from None
+                                f"{first})", source=str(path)) from None
     if out.records == 0:
-        raise InputError.single(f"line {lineno}", "VCF has a header but no variant records",
+        raise InputError.single(f"line {lines[0]}", "VCF has a header but no variant records",
                                 source=str(path))
+    return out
+
+
+def _read(path: Path, sample: str | None, coding_only: bool, pass_only: bool, out: VcfResult,
+          lines: list[int]) -> VcfResult:
+    reader = vcfpy.Reader.from_path(str(path))
+    with reader:
+        header = reader.header
+        lines[0] = len(header.lines) + 1
+        key, fields = _annotation_layout(header, path)
+        names = header.samples.names if header.samples else []
+        if sample is not None and sample not in names:
+            raise InputError.single("--sample", f"sample {sample!r} not in the VCF; samples: "
+                                    f"{', '.join(names) or 'none'}", source=str(path))
+        name = sample or (names[0] if len(names) == 1 else path.name.split(".")[0])
+        for record in reader:
+            lines[0] += 1
+            lineno = lines[0]
+            out.records += 1
+            if pass_only and record.FILTER and record.FILTER not in (["PASS"], ["."]):
+                out.skipped["FILTER"] += 1
+                continue
+            ann = _pick(record.INFO.get(key) or [], fields)
+            if ann is None:
+                out.skipped["no annotation"] += 1
+                continue
+            v, noncoding = _variant(ann, key)
+            if noncoding and coding_only:
+                out.skipped["non-coding"] += 1
+                continue
+            vaf = _vaf(record, sample or (names[0] if names else None))
+            out.by_sample.setdefault(name, []).append(
+                Observed(v, f"{path.name}:{lineno}", vaf, None,
+                         f"{record.CHROM}:{record.POS} {record.REF}>"
+                         f"{','.join(getattr(a, 'value', str(a)) for a in record.ALT)}"))
     return out
 
 

@@ -1,0 +1,83 @@
+"""Fixtures for the service tests: a store per backend (SQLite always, PostgreSQL when
+NENBOARD_TEST_POSTGRES_URL is set), the app, users of every role and their tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from nenboard.knowledge import KnowledgeBase
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fhir"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cases"
+PG_URL = os.environ.get("NENBOARD_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.skipif(
+    not PG_URL, reason="NENBOARD_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL "
+    "server and sets it)")])]
+
+
+def reset_postgres(url: str) -> None:
+    """Drop nenboard's tables so every test session starts from an empty database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for table in ("audit_events", "reports", "cases", "users", "alembic_version"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+
+
+def make_store(backend: str, tmp: Path, kb: KnowledgeBase):  # noqa: ANN201 - Store
+    from nenboard.store.repo import Store
+
+    if backend == "sqlite":
+        return Store(f"sqlite:///{tmp / 'nenboard.db'}", kb_version=kb.version)
+    assert PG_URL
+    from nenboard.store.db import engine_for
+
+    engine_for(PG_URL).dispose()
+    reset_postgres(PG_URL)
+    return Store(PG_URL, kb_version=kb.version)
+
+
+@dataclass
+class Service:
+    client: Any
+    store: Any
+    app: Any
+    tokens: dict[str, str]
+
+    def auth(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def svc(request: pytest.FixtureRequest, kb: KnowledgeBase,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    from fastapi.testclient import TestClient
+
+    from nenboard.api.app import create_app
+
+    store = make_store(request.param, tmp_path_factory.mktemp(request.param), kb)
+    tokens = {role: store.add_user(f"test-{role}", role)
+              for role in ("viewer", "clinician", "curator")}
+    app = create_app(store=store, kb=kb)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield Service(client, store, app, tokens)
+
+
+@pytest.fixture(scope="session")
+def si_net_case() -> dict[str, Any]:
+    return yaml.safe_load((EXAMPLES / "si_net_after_ssa.yaml").read_text())
+
+
+@pytest.fixture(scope="session")
+def mcode_bundle() -> dict[str, Any]:
+    return json.loads((FIXTURES / "si_net_after_ssa_mcode.json").read_text())
