@@ -15,13 +15,13 @@ import time
 
 os.environ.setdefault("NENBOARD_KB_UNCHECKED", "1")
 
-from nenboard.genomics import normalize as norm_mod  # noqa: E402
-from nenboard.genomics import protein  # noqa: E402
-from nenboard.genomics.cohort import annotate_cohort  # noqa: E402
-from nenboard.genomics.model import Context, Observed  # noqa: E402
-from nenboard.genomics.readers.clinical import SampleInfo  # noqa: E402
-from nenboard.genomics.tiering import Annotator  # noqa: E402
-from nenboard.knowledge.loader import load_with_problems  # noqa: E402
+from nenboard.genomics import normalize as norm_mod
+from nenboard.genomics import protein
+from nenboard.genomics.cohort import annotate_cohort
+from nenboard.genomics.model import Context, Observed
+from nenboard.genomics.readers.clinical import SampleInfo
+from nenboard.genomics.tiering import Annotator
+from nenboard.knowledge.loader import load_with_problems
 
 AA = "ACDEFGHIKLMNPQRSTVWY"
 GENES = ["TP53", "RB1", "KRAS", "BRAF", "MEN1", "DAXX", "ATRX", "TSC2", "PTEN", "PIK3CA", "MYC",
@@ -58,7 +58,7 @@ def clear_caches() -> None:
     norm_mod.normalize.cache_clear()
 
 
-def bench_alterations(kb, n: int) -> float:  # noqa: ANN001
+def bench_alterations(kb, n: int) -> float:
     rng = random.Random(42)
     data = synthetic(n, rng)
     ctxs = [Context(e, s) for e, s in ENT_SITES]
@@ -76,7 +76,7 @@ def bench_alterations(kb, n: int) -> float:  # noqa: ANN001
     return rate
 
 
-def bench_cohort(kb, samples: int, per_sample: int = 10) -> float:  # noqa: ANN001
+def bench_cohort(kb, samples: int, per_sample: int = 10) -> float:
     rng = random.Random(7)
     clear_caches()
     data = synthetic(samples * per_sample, rng)

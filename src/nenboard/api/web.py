@@ -85,7 +85,7 @@ def register(app: FastAPI) -> None:
         if not request.url.path.startswith(f"{request.scope.get('root_path', '')}/ui"):
             return await default_http(request, exc)
         titles = {403: "Not allowed", 404: "Not found"}
-        return page(request, "error.html", exc.status_code, status=exc.status_code,
+        return page(request, "error.html", exc.status_code, code=exc.status_code,
                     title=titles.get(exc.status_code, "Something went wrong"),
                     message=str(exc.detail))
 

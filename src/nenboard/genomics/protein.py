@@ -80,7 +80,47 @@ def parse_protein_change(text: str) -> ProteinChange | None:
         return None
 
 
+_FAST1 = re.compile(r"^([ACDEFGHIKLMNPQRSTVWY])(\d+)([ACDEFGHIKLMNPQRSTVWY*X])$")
+_FAST3 = re.compile(r"^([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|\*)$")
+_FASTFS = re.compile(r"^([ACDEFGHIKLMNPQRSTVWY])(\d+)(?:[ACDEFGHIKLMNPQRSTVWY])?fs(?:\*\d*|\*\?)?$")
+
+
+def _fast(s: str) -> ProteinChange | None:
+    """Common upper-case one-letter and Xxx three-letter forms without the big regexes."""
+    m = _FAST1.match(s)
+    if m is None:
+        m3 = _FAST3.match(s)
+        if m3 is not None:
+            r3, a3 = m3.group(1).upper(), m3.group(3).upper()
+            if r3 in THREE_TO_ONE and (a3 == "*" or a3 in THREE_TO_ONE):
+                return _sub(THREE_TO_ONE[r3], int(m3.group(2)), "*" if a3 == "*" else
+                            THREE_TO_ONE[a3])
+            return None
+        mf = _FASTFS.match(s)
+        if mf is not None:
+            pos = int(mf.group(2))
+            return ProteinChange(f"{mf.group(1)}{pos}fs", FRAMESHIFT, mf.group(1), pos, None)
+        return None
+    alt = m.group(3)
+    return _sub(m.group(1), int(m.group(2)), "*" if alt == "X" else alt)
+
+
+def _sub(ref: str, pos: int, alt1: str) -> ProteinChange:
+    if ref == "*" and alt1 != "*":
+        return ProteinChange(f"*{pos}{alt1}", STOP_LOST, ref, pos, alt1)
+    if alt1 == ref:
+        return ProteinChange(f"{ref}{pos}=", SYNONYMOUS, ref, pos, alt1)
+    if alt1 == "*":
+        return ProteinChange(f"{ref}{pos}*", NONSENSE, ref, pos, alt1)
+    if pos == 1 and ref == "M":
+        return ProteinChange(f"M1{alt1}", START_LOST, ref, pos, alt1)
+    return ProteinChange(f"{ref}{pos}{alt1}", MISSENSE, ref, pos, alt1)
+
+
 def _parse(s: str) -> ProteinChange | None:
+    fast = _fast(s)
+    if fast is not None:
+        return fast
     if m := _SPLICE.match(s):
         pos = int(m.group(1))
         return ProteinChange(f"X{pos}_splice", SPLICE, None, pos, None)
@@ -88,16 +128,7 @@ def _parse(s: str) -> ProteinChange | None:
         ref, pos, alt = _one(m.group(1)), int(m.group(2)), m.group(3)
         if alt == "?":
             return ProteinChange("M1?", START_LOST, "M", 1, None) if (ref, pos) == ("M", 1) else None
-        alt1 = ref if alt == "=" else _one(alt)
-        if ref == "*" and alt1 != "*":
-            return ProteinChange(f"*{pos}{alt1}", STOP_LOST, ref, pos, alt1)
-        if alt1 == ref:
-            return ProteinChange(f"{ref}{pos}=", SYNONYMOUS, ref, pos, alt1)
-        if alt1 == "*":
-            return ProteinChange(f"{ref}{pos}*", NONSENSE, ref, pos, alt1)
-        if pos == 1 and ref == "M":
-            return ProteinChange(f"M1{alt1}", START_LOST, ref, pos, alt1)
-        return ProteinChange(f"{ref}{pos}{alt1}", MISSENSE, ref, pos, alt1)
+        return _sub(ref, pos, ref if alt == "=" else _one(alt))
     if m := _FS.match(s):
         ref, pos = _one(m.group(1)), int(m.group(2))
         return ProteinChange(f"{ref}{pos}fs", FRAMESHIFT, ref, pos, None)

@@ -54,22 +54,26 @@ def context_of(case: Case, kb: KnowledgeBase) -> Context:
 
 
 class Annotator:
-    """Annotates variants in contexts; memoises per (variant, germline, context)."""
+    """Annotates variants in contexts; memoises context fits and built annotations."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.index: AssertionIndex = index_for(kb)
-        self._cache: dict[tuple[Variant, bool | None, Context], Annotation] = {}
         self._built: dict[tuple[Any, ...], Annotation] = {}
+        self._fit_cache: dict[tuple[str, Context], list[tuple[Compiled, str, str | None]]] = {}
+
+    def _fits(self, gene: str, ctx: Context) -> list[tuple[Compiled, str, str | None]]:
+        """Candidate assertions for a gene with their context fit (memoised per context)."""
+        key = (gene, ctx)
+        fits = self._fit_cache.get(key)
+        if fits is None:
+            fits = self._fit_cache[key] = [
+                (c, *context_fit(c, ctx.entity, ctx.site, ctx.grade))
+                for c in self.index.candidates(gene)]
+        return fits
 
     def annotate(self, obs: Observed, ctx: Context) -> AnnotatedAlteration:
-        key = (obs.variant, obs.germline, ctx)
-        ann = self._cache.get(key)
-        if ann is None:
-            ann = self._annotate(obs.variant, obs.germline, ctx)
-            if len(self._cache) < 500_000:
-                self._cache[key] = ann
-        return AnnotatedAlteration(obs, ann)
+        return AnnotatedAlteration(obs, self._annotate(obs.variant, obs.germline, ctx))
 
     def annotate_all(self, observed: Iterable[Observed], ctx: Context
                      ) -> list[AnnotatedAlteration]:
@@ -82,13 +86,12 @@ class Annotator:
                               (v.problem,))
         found: list[tuple[Compiled, str, str | None]] = []
         notes: list[str] = []
-        for c in self.index.candidates(v.gene):
+        for c, fit, note in self._fits(v.gene, ctx):
             ok, why = variant_matches(c, v, germline)
             if not ok:
                 if why:
                     notes.append(why)
                 continue
-            fit, note = context_fit(c, ctx.entity, ctx.site, ctx.grade)
             if fit == "other":
                 rec = c.rec
                 tier = f" (tier {rec.tier})" if rec.tier else ""

@@ -64,9 +64,11 @@ def load_engine(module: str, function: str) -> Callable[..., Any] | None:
     return fn if callable(fn) else None
 
 
-def _run(name: str, module: str, function: str, case: Case, kb: KnowledgeBase
-         ) -> tuple[Any, Integration]:
+def _run(name: str, module: str, function: str, case: Case, kb: KnowledgeBase,
+         fallback: str | None = None) -> tuple[Any, Integration]:
     fn = load_engine(module, function)
+    if fn is None and fallback:
+        fn, module = load_engine(fallback, function), fallback
     if fn is None:
         return None, Integration(name=name, status="not_available",
                                  detail=f"{module}.{function} is not installed")
@@ -124,9 +126,11 @@ def trial_options(case: Case, kb: KnowledgeBase, line: str) -> tuple[list[Option
 
 def molecular_options(case: Case, kb: KnowledgeBase, line: str
                       ) -> tuple[list[Option], Integration]:
-    result, status = _run("genomics", "nenboard.genomics", "annotate_case", case, kb)
+    result, status = _run("genomics", "nenboard.genomics", "annotate_case", case, kb,
+                          fallback="nenboard.genomics.tiering")
     options = []
     for alt in _items(result, "alterations"):
+        alt = alt.to_dict() if callable(getattr(alt, "to_dict", None)) else alt
         tier = field(alt, "tier")
         tier = _text(tier) if tier is not None else None
         direction = _text(field(alt, "direction") or "sensitivity")
