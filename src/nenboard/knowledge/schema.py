@@ -136,6 +136,8 @@ class Outcome(Strict):
     endpoint: str = Field(description="PFS, TTP, OS, ORR, DCR, PFS_rate, OS_rate, ...")
     arm: str
     value: float
+    qualifier: Literal[">", ">=", "<", "<="] | None = Field(
+        default=None, description="the value is a bound, e.g. '>' for 'not reached (>27 months)'")
     unit: Literal["months", "weeks", "days", "years", "%", "HR", "OR", "RR", "n"]
     comparator: str | None = Field(default=None, description="for HR/OR: the reference arm")
     ci_low: float | None = None

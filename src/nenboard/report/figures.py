@@ -56,8 +56,9 @@ def outcome_comparison(rows: Iterable[tuple[str, Trial]]) -> str | None:
         for o in trial.outcomes:
             arm = next((a for a in trial.arms if a.id == o.arm), None)
             arm_name = arm.name if arm else o.arm
+            bound = " (lower bound)" if o.qualifier in (">", ">=") else ""
             if o.endpoint in ("PFS", "TTP") and o.unit == "months":
-                bars.append((f"{option_name}\n{trial.name}: {arm_name}", o.endpoint, o.value))
+                bars.append((f"{option_name}\n{trial.name}: {arm_name}{bound}", o.endpoint, o.value))
             elif o.endpoint == "ORR" and o.unit == "%":
                 bars.append((f"{option_name}\n{trial.name}: {arm_name}", "ORR", o.value))
     if not bars:

@@ -14,8 +14,10 @@ def num(value: float) -> str:
     return f"{value:g}"
 
 
-def _unit(value: float, unit: str) -> str:
-    return f"{num(value)}%" if unit == "%" else f"{num(value)} {unit}"
+def _unit(value: float, unit: str, qualifier: str | None = None) -> str:
+    """'27 months', '18%', or '>27 months' for a bound such as a median not reached."""
+    text = f"{num(value)}%" if unit == "%" else f"{num(value)} {unit}"
+    return f"{qualifier}{text}" if qualifier else text
 
 
 def _arm_name(trial: Trial, arm: str) -> str:
@@ -35,7 +37,7 @@ def benefit_text(trial: Trial, o: Outcome) -> str:
         vs = f" vs {_arm_name(trial, o.comparator)}" if o.comparator else ""
         text += f", {_arm_name(trial, o.arm)}{vs}"
     else:
-        text = f"{o.endpoint}{when} {_unit(o.value, o.unit)} ({_arm_name(trial, o.arm)})"
+        text = f"{o.endpoint}{when} {_unit(o.value, o.unit, o.qualifier)} ({_arm_name(trial, o.arm)})"
     if o.p:
         text += f", p {o.p}" if o.p[0] in "<>=" else f", p = {o.p}"
     return text
@@ -60,7 +62,7 @@ def _summary(trial: Trial) -> str:
         values = [o for o in outs if o.unit not in RATIO_UNITS]
         if values:
             when = f" at {timepoint}" if timepoint else ""
-            arms = " vs ".join(f"{_unit(o.value, o.unit)} ({_arm_name(trial, o.arm)})"
+            arms = " vs ".join(f"{_unit(o.value, o.unit, o.qualifier)} ({_arm_name(trial, o.arm)})"
                                for o in values)
             ps = [o.p for o in values if o.p]
             parts.append(f"{endpoint}{when} {arms}" + (f", p {ps[0]}" if ps else ""))
