@@ -34,7 +34,7 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def make_store(backend: str, tmp: Path, kb: KnowledgeBase):  # noqa: ANN201 - Store
+def make_store(backend: str, tmp: Path, kb: KnowledgeBase) -> Any:
     from nenboard.store.repo import Store
 
     if backend == "sqlite":

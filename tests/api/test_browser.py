@@ -110,6 +110,10 @@ def test_enter_a_case_and_read_the_report(server: tuple[str, str], page: Any) ->
     page.get_by_label("Ki-67 (%)").fill("150")
     page.get_by_role("button", name="Save and evaluate").click()
     assert "0 to 100" in page.locator("#tumor-ki67-err").inner_text()
+    assert page.get_by_role("alert").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#tumor-ki67").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-form-validation.png"))
     page.get_by_label("Ki-67 (%)").fill("12")
     page.get_by_role("button", name="Save and evaluate").click()
 
@@ -118,8 +122,8 @@ def test_enter_a_case_and_read_the_report(server: tuple[str, str], page: Any) ->
     assert "177Lu-DOTATATE" in body
     assert "verolimus" in body
     assert "does not replace" in body
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "browser-report.png"), full_page=False)
+    page.get_by_role("heading", name="Therapy options").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-report.png"))
 
     page.get_by_role("link", name="nenboard · Cases").click()
     assert page.get_by_role("link", name="e2e-si-net").is_visible()

@@ -146,6 +146,7 @@ PAVEL_T1 = [  # (trial, endpoint, arm, unit, value)
     ("nct00569127", "ORR", "oct-beva", "%", 12), ("nct00569127", "ORR", "oct-ifn", "%", 4),
     ("nct01628913", "ORR", "eve", "%", 9.7), ("nct01628913", "ORR", "bez235", "%", 9.7),
     ("cooperate-2", "ORR", "eve", "%", 6.2), ("calgb-80701", "OS", "eve-oct", "months", 35),
+    ("cooperate-2", "OS", "eve", "months", 34), ("cooperate-2", "OS", "eve-pas", "months", 34),
 ]
 PAVEL_T1_N = {"faiss2003": 80, "arnold2005": 109, "nct00569127": 402, "nct01628913": 62,
               "cooperate-2": 160, "calgb-80701": 150}
@@ -164,6 +165,13 @@ def test_pavel_table1_values(kb, trial, endpoint, arm, unit, value):
     values = [o.value for o in kb.trials[trial].outcomes
               if o.endpoint == endpoint and o.arm == arm and o.unit == unit]
     assert values == [pytest.approx(value)], (trial, endpoint, arm, values)
+
+
+def test_pavel_table1_not_reached_is_a_bound(kb):
+    """COOPERATE-2 OS '>34b' (b = not reached) is a lower bound, not a median."""
+    for o in kb.trials["cooperate-2"].outcomes:
+        if o.endpoint == "OS":
+            assert o.qualifier == ">", o
 
 
 @pytest.mark.parametrize(("trial", "n"), sorted(PAVEL_T1_N.items()))

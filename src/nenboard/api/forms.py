@@ -34,6 +34,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "mgmt_promoter": vocab.MGMT_PROMOTER, "ecog": ("0", "1", "2", "3", "4"),
     "krenning": ("0", "1", "2", "3", "4"),
 }
+LABELS = {"ecog": "ECOG performance status", "egfr": "eGFR", "sstr": "SSTR imaging",
+          "fdg": "FDG PET", "krenning": "Krenning score", "tmb": "TMB", "msi": "MSI",
+          "pdl1_cps": "PD-L1 CPS", "mgmt_promoter": "MGMT promoter", "nlr": "NLR", "crp": "CRP",
+          "ldh": "LDH", "nse": "NSE", "chromogranin_a": "Chromogranin A", "ki67": "Ki-67",
+          "u5hiaa": "Urinary 5-HIAA", "minen_fraction": "MiNEN non-NE fraction"}
 UNITS = {"ki67": "%", "liver_tumor_burden": "% of liver volume", "mitoses": "per 2 mm²",
          "egfr": "mL/min/1.73 m²", "age": "years", "tmb": "mutations/Mb",
          "chromogranin_a": "ng/mL", "u5hiaa": "mg/24 h"}
@@ -71,8 +76,7 @@ def _base(annotation: Any) -> Any:
 
 def _field(prefix: str, name: str, info: Any) -> Field_:
     base = _base(info.annotation)
-    label = name.replace("_", " ").replace("ki67", "Ki-67").replace("u5hiaa", "urinary 5-HIAA")
-    label = label[0].upper() + label[1:]
+    label = LABELS.get(name) or name[0].upper() + name[1:].replace("_", " ")
     unit = UNITS.get(name)
     if unit:
         label += f" ({unit})"

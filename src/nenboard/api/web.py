@@ -125,7 +125,7 @@ def register(app: FastAPI) -> None:
     @app.get("/ui/cases", include_in_schema=False, name="ui_cases")
     def ui_cases(request: Request, page_no: int = 1) -> HTMLResponse:
         who = user(request)
-        page_no = max(1, page_no)
+        page_no = min(max(1, page_no), 100_000)
         rows, total = request.app.state.store.list_cases(50, (page_no - 1) * 50)
         request.app.state.store.record(who.name, "list_cases")
         cases = [{"id": c.id, "label": c.label or c.id[:8], "title": (c.data or {}).get("title"),

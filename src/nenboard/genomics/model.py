@@ -108,6 +108,9 @@ class AnnotatedAlteration:
             "source": o.source, "raw": o.raw, "vaf": o.vaf, "germline": o.germline,
         }
 
+    def to_json(self) -> dict[str, Any]:
+        return self.to_dict()
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -154,3 +157,7 @@ class MolecularProfile:
             "tier_scale": "ESCAT (Mateo et al., Ann Oncol 2018)",
             "disclaimer": self.disclaimer,
         }
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON data (the board's engine-result convention)."""
+        return self.to_dict()
