@@ -11,11 +11,16 @@ import os
 import sys
 from pathlib import Path
 
-import click
 import typer
 import yaml
 from rich.syntax import Syntax
 from rich.table import Table
+
+# typer 0.29 vendors click as typer._click; older releases use click itself.
+try:
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import ClickException
 
 from nenboard import __version__
 from nenboard.errors import InputError
@@ -178,12 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         err_console.print(f"error: {exc.one_line()}", markup=False)
         return 2
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except ClickException as exc:  # usage errors: bad option value, missing argument
         exc.show()
         return 2 if exc.exit_code in (1, 2) else exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("aborted")
         return 1
     except Exception as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +21,9 @@ from nenboard.interface import DISCLAIMER
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.pathology import classify
 from nenboard.report.model import Reference, Report
+
+
+CLOSED = ("completed", "terminated", "withdrawn")
 
 
 def jsonable(obj: Any) -> Any:
@@ -51,8 +55,12 @@ def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
     classification = classify(case, kb)
     plan_json = jsonable(plan(case, kb))
     molecular_json = jsonable(annotate_case(case, kb))
-    trials_json = jsonable(match_trials(case, kb))
-    matches = trials_json.get("matches", trials_json) if isinstance(trials_json, dict) else trials_json
+    all_matches = match_trials(case, kb)
+    counts = Counter(m.eligibility for m in all_matches)
+    # The report lists the trials that may fit and may still enrol; the others are
+    # counted, not shown (`nenboard trials CASE` lists every criterion of every trial).
+    matches = [m.to_json() for m in all_matches
+               if m.eligibility != "ineligible" and m.trial.status not in CLOSED]
     pathway_json = None
     if pathway:
         from nenboard.board.pathway import pathway_prediction
@@ -67,17 +75,22 @@ def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
         options=plan_json.get("options", []), excluded=plan_json.get("excluded", []),
         resistance=plan_json.get("resistance", []), to_complete=plan_json.get("to_complete", []),
         alterations=molecular_json.get("alterations", []), trials=matches,
+        trial_counts={k: counts.get(k, 0) for k in ("eligible", "possibly_eligible", "ineligible")},
         pathway=pathway_json, disclaimer=DISCLAIMER,
     )
-    report.references = resolve_references(report, kb)
-    return finalize(report)
+    return finalize(report, kb)
 
 
-def finalize(report: Report) -> Report:
-    """Stamp the content hash (everything but the timestamp)."""
-    body = report.model_dump(mode="json", exclude={"generated_at", "content_hash"})
+def finalize(report: Report, kb: KnowledgeBase) -> Report:
+    """Resolve every citation to its full reference and stamp the content hash.
+
+    One serialisation serves both: the hash covers everything but the timestamp.
+    """
+    body = report.model_dump(mode="json", exclude={"generated_at", "content_hash", "references"})
+    references = resolve_references(body, kb)
+    body["references"] = [r.model_dump(mode="json") for r in references]
     digest = hashlib.sha256(canonical_json(body).encode()).hexdigest()
-    return report.model_copy(update={"content_hash": digest})
+    return report.model_copy(update={"content_hash": digest, "references": references})
 
 
 def citation_key(c: dict[str, Any]) -> str:
@@ -86,19 +99,22 @@ def citation_key(c: dict[str, Any]) -> str:
 
 def _walk_citations(node: Any, out: dict[str, dict[str, Any]]) -> None:
     if isinstance(node, dict):
-        if "source" in node and "locator" in node and isinstance(node.get("source"), str):
+        if "locator" in node and isinstance(node.get("source"), str):
             out.setdefault(citation_key(node), node)
+            return
         for value in node.values():
-            _walk_citations(value, out)
+            if isinstance(value, dict | list):
+                _walk_citations(value, out)
     elif isinstance(node, list):
         for value in node:
-            _walk_citations(value, out)
+            if isinstance(value, dict | list):
+                _walk_citations(value, out)
 
 
-def resolve_references(report: Report, kb: KnowledgeBase) -> list[Reference]:
-    """Every citation in the report, in order of first appearance, with its full source."""
+def resolve_references(body: dict[str, Any], kb: KnowledgeBase) -> list[Reference]:
+    """Every citation in a dumped report, in order of first appearance, with its source."""
     found: dict[str, dict[str, Any]] = {}
-    _walk_citations(report.model_dump(mode="json", exclude={"references", "case"}), found)
+    _walk_citations({k: v for k, v in body.items() if k != "case"}, found)
     refs = []
     for key, c in found.items():
         src = kb.sources.get(c["source"])

@@ -116,6 +116,13 @@ def check(kb: KnowledgeBase) -> list[Problem]:
         for c in t.eligibility:
             cond(f"{where}.eligibility.{c.id}", c.condition)
 
+    for d in kb.eligibility_defaults.values():
+        cond(f"eligibility_defaults:{d.id}", d.criterion.condition)
+        refs(f"eligibility_defaults:{d.id}", d.except_trials, kb.trials, "trial")
+        for fact in d.skip_if_tested:
+            if spec_for(fact) is None:
+                add(Problem(f"eligibility_defaults:{d.id}", f"unknown fact {fact!r}"))
+
     for m in kb.resistance.values():
         where = f"resistance:{m.id}"
         refs(where, [m.therapy_class], kb.therapy_classes, "therapy class")

@@ -23,6 +23,7 @@ from nenboard.knowledge.schema import (
     KINDS,
     BiomarkerAssertion,
     Drug,
+    EligibilityDefault,
     Factor,
     Frequency,
     Grading,
@@ -52,6 +53,7 @@ class KnowledgeBase(BaseModel):
     drugs: dict[str, Drug]
     regimens: dict[str, Regimen]
     trials: dict[str, Trial]
+    eligibility_defaults: dict[str, EligibilityDefault]
     resistance: dict[str, ResistanceMechanism]
     biomarkers: dict[str, BiomarkerAssertion]
     frequencies: dict[str, Frequency]

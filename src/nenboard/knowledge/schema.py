@@ -223,6 +223,19 @@ class Trial(Record):
         return v
 
 
+class EligibilityDefault(Record):
+    """A criterion that applies to every structured trial that does not test its facts.
+
+    For requirements the sources imply for all trials they discuss (e.g. systemic
+    therapy trials enrol advanced disease) without repeating them in every record.
+    """
+
+    criterion: Criterion
+    skip_if_tested: list[str] = Field(
+        default_factory=list, description="facts: a trial testing any of them keeps its own")
+    except_trials: list[str] = Field(default_factory=list, description="trial ids")
+
+
 class Strategy(Strict):
     description: str
     therapies: list[str] = Field(default_factory=list, description="drug or regimen ids")
@@ -438,6 +451,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "drugs": Drug,
     "regimens": Regimen,
     "trials": Trial,
+    "eligibility_defaults": EligibilityDefault,
     "resistance": ResistanceMechanism,
     "biomarkers": BiomarkerAssertion,
     "frequencies": Frequency,

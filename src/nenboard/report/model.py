@@ -102,7 +102,10 @@ class Report(BaseModel):
     resistance: list[Resistance] = Field(default_factory=list)
     to_complete: list[Any] = Field(default_factory=list)
     alterations: list[Alteration] = Field(default_factory=list)
-    trials: list[TrialMatch] = Field(default_factory=list)
+    trials: list[TrialMatch] = Field(default_factory=list,
+                                     description="eligible and possibly eligible trials")
+    trial_counts: dict[str, int] = Field(default_factory=dict,
+                                         description="trials evaluated, by eligibility")
     pathway: dict[str, Any] | None = None
     sections: dict[str, Section] = Field(default_factory=dict)
     references: list[Reference] = Field(default_factory=list)

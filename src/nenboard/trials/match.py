@@ -33,7 +33,7 @@ from nenboard.case.model import Case
 from nenboard.errors import InputError
 from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.loader import KnowledgeBase
-from nenboard.knowledge.schema import Trial, TrialStatus
+from nenboard.knowledge.schema import Criterion, Trial, TrialStatus
 from nenboard.trials.compile import Compiled, compile_condition, facts_read
 from nenboard.trials.model import ELIGIBILITY_ORDER, MatchReport, TrialMatch
 
@@ -94,6 +94,15 @@ def _picker(slots: tuple[int, ...]) -> Callable[[list[Truth]], tuple[Truth, ...]
     return itemgetter(*slots)  # type: ignore[return-value]
 
 
+def default_criteria(trial: Trial, kb: KnowledgeBase) -> list[Criterion]:
+    """The knowledge base's default criteria that apply to this structured trial."""
+    if trial.uncurated or not trial.eligibility:
+        return []
+    tested = {f for c in trial.eligibility for f in facts_read(c.condition)}
+    return [d.criterion for d in kb.eligibility_defaults.values()
+            if trial.id not in d.except_trials and not tested & set(d.skip_if_tested)]
+
+
 def compile_kb(kb: KnowledgeBase) -> CompiledKB:
     """Compile every trial's criteria; identical conditions are compiled and evaluated once."""
     slots: dict[str, int] = {}
@@ -101,7 +110,7 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
     trials: list[CompiledTrial] = []
     for trial in sorted(kb.trials.values(), key=lambda t: t.id):
         criteria = []
-        for c in trial.eligibility:
+        for c in (*trial.eligibility, *default_criteria(trial, kb)):
             key = json.dumps(c.condition.model_dump(mode="json", by_alias=True,
                                                     exclude_none=True), sort_keys=True)
             if key not in slots:
