@@ -7,12 +7,11 @@ case does not state is absent (unknown); nothing is guessed.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from nenboard.case.model import Case
 from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.memo import per_case
 
 if TYPE_CHECKING:
     from nenboard.pathology.classify import Classification
@@ -29,28 +28,13 @@ def is_systemic(therapy_id: str | None, kb: KnowledgeBase) -> bool:
     return rec is None or rec.modality in SYSTEMIC_MODALITIES
 
 
-_RECENT: OrderedDict[tuple[int, str], tuple[Case, dict[str, Any]]] = OrderedDict()
-_RECENT_LOCK = threading.Lock()
-_RECENT_SIZE = 16
-
-
 def derive_facts(case: Case, kb: KnowledgeBase,
                  classification: Classification | None = None) -> dict[str, Any]:
-    """The facts of ``case``; one evaluation asks several engines, so recent results are
-    reused (keyed by the very case object and the knowledge-base version)."""
-    key = (id(case), kb.version)
-    with _RECENT_LOCK:
-        hit = _RECENT.get(key)
-    if hit is not None and hit[0] is case:
-        return dict(hit[1])
-    facts = _derive(case, kb, classification)
-    with _RECENT_LOCK:
-        _RECENT[key] = (case, facts)
-        while len(_RECENT) > _RECENT_SIZE:
-            _RECENT.popitem(last=False)
-    return dict(facts)
+    """The facts of ``case`` (a fresh dict; callers may add to it)."""
+    return dict(_derive(case, kb, classification))
 
 
+@per_case()
 def _derive(case: Case, kb: KnowledgeBase,
             classification: Classification | None) -> dict[str, Any]:
     from nenboard.pathology.classify import classify_core

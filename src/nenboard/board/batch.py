@@ -40,12 +40,10 @@ class BatchSummary:
             return
         self.ok += 1
         self.entities[row["who_label"]] += 1
-        for opt in row["options"]:
-            self.options[opt] += 1
-        for tier in row["tiers"]:
-            self.tiers[tier] += 1
-        for trial in row["eligible_trials"]:
-            self.eligible_trials[trial] += 1
+        # each counter counts cases, so an option offered twice in one case counts once
+        self.options.update(set(row["options"]))
+        self.tiers.update(set(row["tiers"]))
+        self.eligible_trials.update(set(row["eligible_trials"]))
 
     def to_json(self) -> dict[str, Any]:
         return {"total": self.total, "ok": self.ok, "errors": self.errors,
@@ -112,7 +110,7 @@ def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
         report = evaluate(case, kb, timestamp=timestamp)
     except InputError as exc:
         return {**row, "status": "invalid", "error": exc.one_line()}
-    except Exception as exc:  # noqa: BLE001 - recorded per record, the run goes on
+    except Exception as exc:
         return {**row, "status": "error", "error": f"internal error: {type(exc).__name__}: {exc}"}
     row.update(summarize(report))
     if full:

@@ -42,7 +42,7 @@ def pinned_timestamp(value: str | None) -> str | None:
     return None
 
 
-def render(report, fmt: ReportFormat) -> str | bytes:  # noqa: ANN001 - Report
+def render(report, fmt: ReportFormat) -> str | bytes:
     from nenboard.report.html import render_html
 
     if fmt is ReportFormat.json:
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
         write_output(json.dumps(summary.to_json(), indent=2), out.with_suffix(".summary.json"))
 
 
-def print_summary(s) -> None:  # noqa: ANN001 - BatchSummary
+def print_summary(s) -> None:
     console.print(f"[bold]{s.total}[/bold] cases: {s.ok} evaluated, {s.errors} with errors")
     for title, counter in (("WHO 2019", s.entities), ("options", s.options),
                            ("ESCAT tiers", s.tiers), ("errors", s.error_reasons)):

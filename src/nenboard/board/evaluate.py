@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 
@@ -19,9 +18,9 @@ from nenboard import __version__
 from nenboard.case.model import Case
 from nenboard.interface import DISCLAIMER
 from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.knowledge.schema import Source
 from nenboard.pathology import classify
 from nenboard.report.model import Reference, Report
-
 
 CLOSED = ("completed", "terminated", "withdrawn")
 
@@ -37,12 +36,9 @@ def jsonable(obj: Any) -> Any:
     return obj
 
 
-def canonical_json(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def input_hash(case: Case) -> str:
-    return hashlib.sha256(canonical_json(case.model_dump(mode="json")).encode()).hexdigest()
+    """sha256 of the validated case as JSON (field order fixed by the model)."""
+    return hashlib.sha256(case.model_dump_json().encode()).hexdigest()
 
 
 def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
@@ -84,13 +80,14 @@ def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
 def finalize(report: Report, kb: KnowledgeBase) -> Report:
     """Resolve every citation to its full reference and stamp the content hash.
 
-    One serialisation serves both: the hash covers everything but the timestamp.
+    The hash covers everything but the timestamp, serialised by pydantic's JSON
+    encoder (field order is fixed by the model, so the bytes are deterministic).
     """
-    body = report.model_dump(mode="json", exclude={"generated_at", "content_hash", "references"})
-    references = resolve_references(body, kb)
-    body["references"] = [r.model_dump(mode="json") for r in references]
-    digest = hashlib.sha256(canonical_json(body).encode()).hexdigest()
-    return report.model_copy(update={"content_hash": digest, "references": references})
+    body = report.model_dump(mode="json", exclude={"case", "generated_at", "content_hash",
+                                                    "references"})
+    report = report.model_copy(update={"references": resolve_references(body, kb)})
+    payload = report.model_dump_json(exclude={"generated_at", "content_hash"})
+    return report.model_copy(update={"content_hash": hashlib.sha256(payload.encode()).hexdigest()})
 
 
 def citation_key(c: dict[str, Any]) -> str:
@@ -111,16 +108,19 @@ def _walk_citations(node: Any, out: dict[str, dict[str, Any]]) -> None:
                 _walk_citations(value, out)
 
 
+def _full_reference(src: Source) -> str:
+    where = f". doi:{src.doi}" if src.doi else f". {src.url}" if src.url else ""
+    return f"{src.authors}. {src.title}. {src.journal or ''} ({src.year}){where}"
+
+
 def resolve_references(body: dict[str, Any], kb: KnowledgeBase) -> list[Reference]:
     """Every citation in a dumped report, in order of first appearance, with its source."""
     found: dict[str, dict[str, Any]] = {}
-    _walk_citations({k: v for k, v in body.items() if k != "case"}, found)
+    _walk_citations(body, found)
     refs = []
     for key, c in found.items():
         src = kb.sources.get(c["source"])
-        full = (f"{src.authors}. {src.title}. {src.journal or ''} ({src.year})"
-                + (f". doi:{src.doi}" if src.doi else "") + (f". {src.url}" if src.url and not src.doi else "")
-                ) if src else c["source"]
+        full = _full_reference(src) if src else c["source"]
         refs.append(Reference(key=key, source=c["source"], full=" ".join(full.split()),
                               ref=c.get("ref"), locator=c["locator"]))
     return refs

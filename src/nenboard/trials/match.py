@@ -34,6 +34,7 @@ from nenboard.errors import InputError
 from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Criterion, Trial, TrialStatus
+from nenboard.memo import per_case
 from nenboard.trials.compile import Compiled, compile_condition, facts_read
 from nenboard.trials.model import ELIGIBILITY_ORDER, MatchReport, TrialMatch
 
@@ -214,9 +215,16 @@ def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
 def match_trials(case: Case, kb: KnowledgeBase,
                  status: str | Iterable[str] | None = None) -> list[TrialMatch]:
     """Every trial (optionally only those with ``status``) matched against ``case``, ranked."""
+    return list(_match_case(case, kb, status))
+
+
+@per_case()
+def _match_case(case: Case, kb: KnowledgeBase,
+                status: str | Iterable[str] | None) -> tuple[TrialMatch, ...]:
+    """One match per case object (the planner and the board both ask for it)."""
     from nenboard.facts import derive_facts
 
-    return match_facts(derive_facts(case, kb), kb, status)
+    return tuple(match_facts(derive_facts(case, kb), kb, status))
 
 
 def match_report(case: Case, kb: KnowledgeBase,
