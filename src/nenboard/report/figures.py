@@ -9,9 +9,9 @@ from collections.abc import Iterable
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from nenboard.knowledge.schema import Grading, Trial  # noqa: E402
+from nenboard.knowledge.schema import Grading, Trial
 
 plt.rcParams.update({"svg.hashsalt": "nenboard", "font.size": 9, "font.family": "DejaVu Sans"})
 GRADE_COLOURS = {"G1": "#8fc9a8", "G2": "#f1d37a", "G3": "#e8927c"}
