@@ -136,12 +136,6 @@ class Resistance(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
-class Integration(BaseModel):
-    name: str
-    status: Literal["used", "not_available", "error"]
-    detail: str | None = None
-
-
 class Plan(BaseModel):
     case_id: str | None = None
     kb_version: str
@@ -151,5 +145,4 @@ class Plan(BaseModel):
     excluded: list[Exclusion]
     to_complete: list[ToComplete] = Field(default_factory=list)
     resistance: list[Resistance] = Field(default_factory=list)
-    integrations: list[Integration] = Field(default_factory=list)
     disclaimer: str

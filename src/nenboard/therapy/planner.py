@@ -105,12 +105,8 @@ def plan(case: Case, kb: KnowledgeBase) -> Plan:
     facts = derive_facts(case, kb)
     line = show(facts.get("line"))
     outcome = evaluate_rules(kb, facts)
-    candidates = list(outcome.options)
-    integrations = []
-    for source in (trial_options, molecular_options):
-        extra, status = source(case, kb, line)
-        candidates += extra
-        integrations.append(status)
+    candidates = [*outcome.options, *trial_options(case, kb, line),
+                  *molecular_options(case, kb, line)]
     gated, gate_excluded = apply_gates(candidates, kb, facts)
     cited, uncited = _citation_gate(gated)
     options = merge(cited)
@@ -121,4 +117,4 @@ def plan(case: Case, kb: KnowledgeBase) -> Plan:
         summary={k: facts[k] for k in SUMMARY_FACTS if k in facts},
         options=options, excluded=excluded, to_complete=to_complete,
         resistance=analyse(case, kb, options, to_complete),
-        integrations=integrations, disclaimer=DISCLAIMER)
+        disclaimer=DISCLAIMER)
