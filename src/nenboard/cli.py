@@ -160,19 +160,9 @@ def demo(out: Path = typer.Option(Path("nenboard-demo"), "-o", "--output",
 # Engines register their commands from their own modules (keeps this file thin).
 for _module in ("nenboard.therapy.cli", "nenboard.genomics.cli", "nenboard.trials.cli",
                 "nenboard.board.cli", "nenboard.api.cli"):
-    try:
-        importlib.import_module(_module).register(app)
-    except ModuleNotFoundError as _exc:  # that engine is not built yet
-        if not _module.startswith(_exc.name or "?"):
-            raise
-try:
-    from nenboard.systems.cli import app as _systems_app
-
-    app.add_typer(_systems_app, name="simulate",
-                  help="Pathway and clonal-resistance simulations (research use only).")
-except ModuleNotFoundError as _exc:
-    if not "nenboard.systems.cli".startswith(_exc.name or "?"):
-        raise
+    importlib.import_module(_module).register(app)
+app.add_typer(importlib.import_module("nenboard.systems.cli").app, name="simulate",
+              help="Pathway and clonal-resistance simulations (research use only).")
 
 
 def main(argv: list[str] | None = None) -> int:
