@@ -191,25 +191,25 @@ def simulate(
     return Outcome(duration=duration, progressed=progressed, horizon_months=float(t_end))
 
 
-def median_time(duration: np.ndarray, progressed: np.ndarray) -> float:
-    """Kaplan-Meier median (inf if not reached) — fast version for calibration."""
+def _km_curve(duration: np.ndarray, progressed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Event times (sorted) and the Kaplan-Meier survival just after each."""
     mask = ~np.isnan(duration)
     times, events = duration[mask], progressed[mask]
     order = np.argsort(times, kind="stable")
     times, events = times[order], events[order]
     at_risk = np.arange(times.size, 0, -1)
-    surv = np.cumprod(1.0 - events / at_risk)
+    return times, np.cumprod(1.0 - events / at_risk)
+
+
+def median_time(duration: np.ndarray, progressed: np.ndarray) -> float:
+    """Kaplan-Meier median (inf if not reached) — fast version for calibration."""
+    times, surv = _km_curve(duration, progressed)
     below = np.nonzero(surv <= 0.5)[0]
     return float(times[below[0]]) if below.size else float("inf")
 
 
 def survival_at(duration: np.ndarray, progressed: np.ndarray, at: float) -> float:
     """Kaplan-Meier survival probability at time `at`."""
-    mask = ~np.isnan(duration)
-    times, events = duration[mask], progressed[mask]
-    order = np.argsort(times, kind="stable")
-    times, events = times[order], events[order]
-    at_risk = np.arange(times.size, 0, -1)
-    surv = np.cumprod(1.0 - events / at_risk)
+    times, surv = _km_curve(duration, progressed)
     idx = np.searchsorted(times, at, side="right") - 1
     return 1.0 if idx < 0 else float(surv[idx])
