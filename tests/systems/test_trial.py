@@ -88,3 +88,15 @@ def test_median_time_matches_lifelines():
     e = rng.random(500) < 0.8
     kmf = KaplanMeierFitter().fit(d, e)
     assert clonal.median_time(d, e) == pytest.approx(kmf.median_survival_time_)
+
+
+def test_every_systems_citation_names_a_registered_source():
+    from nenboard.knowledge import default_kb
+    from nenboard.knowledge.check import _citations
+    from nenboard.systems import data as sysdata
+
+    kb, data = default_kb(), sysdata.load()
+    records = [*data.drugs.values(), *data.genotypes.values(), *data.therapies.values(),
+               *data.trials.values(), data.clonal]
+    sources = {c.source for rec in records for c in _citations(rec)}
+    assert sources and sources <= set(kb.sources), sources - set(kb.sources)

@@ -179,7 +179,6 @@ def load_with_problems(root: Path | str | None = None) -> tuple[KnowledgeBase, l
         table: dict[str, Any] = {}
         for path in _files(root, kind):
             rel = path.relative_to(root).as_posix()
-            digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
             for i, raw in enumerate(_read_yaml(path)):
                 where = f"{rel}[{i}]"
                 rid = raw.get("id") if isinstance(raw, dict) else None
@@ -197,6 +196,9 @@ def load_with_problems(root: Path | str | None = None) -> tuple[KnowledgeBase, l
                     continue
                 table[rec.id] = rec
         tables[kind] = table
+    # The version covers every data file, including those other engines read (systems/).
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return KnowledgeBase(version=digest.hexdigest()[:16], **tables), problems
 
 
