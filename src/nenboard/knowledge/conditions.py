@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 COMPARISONS = ("eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "present", "contains",
                "contains_any")
@@ -52,17 +52,19 @@ class FactTest(BaseModel):
     contains: Any = None
     contains_any: list[Any] | None = None
 
+    _ops: tuple[tuple[str, Any], ...] = PrivateAttr(default=())
+
     @model_validator(mode="after")
     def _has_operator(self) -> FactTest:
-        if not any(getattr(self, _attr(op)) is not None for op in COMPARISONS):
+        ops = tuple((op, getattr(self, _attr(op))) for op in COMPARISONS
+                    if getattr(self, _attr(op)) is not None)
+        if not ops:
             raise ValueError(f"fact test on {self.fact!r} needs one of {', '.join(COMPARISONS)}")
+        self._ops = ops  # evaluated millions of times in a batch: computed once here
         return self
 
-    def operators(self) -> Iterator[tuple[str, Any]]:
-        for op in COMPARISONS:
-            value = getattr(self, _attr(op))
-            if value is not None:
-                yield op, value
+    def operators(self) -> tuple[tuple[str, Any], ...]:
+        return self._ops
 
 
 class AllOf(BaseModel):
