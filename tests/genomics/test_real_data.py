@@ -68,3 +68,26 @@ def test_msk_impact_clinical_and_fusions(kb: KnowledgeBase) -> None:
     rows = {s.sample: s.summary() for s in c.samples}
     high = [r for r in rows.values() if r["best_tier"] == "I-C"]
     assert all("pembrolizumab" in r["drugs"] for r in high)
+
+
+def test_cli_status_table_with_msk_filter_reproduces_the_published_rates(capsys) -> None:
+    import json
+
+    from nenboard.cli import main
+
+    path = str(real("genie_pnet", "genie_public_meta.tsv"))
+    code = main(["molecular", "--clinical", path, "--status-table", path, "--na-wildtype",
+                 "--where", "Center=MSK", "--unit", "patient", "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    got = {f["gene"]: (f["altered"], f["n"]) for f in out["frequencies"]
+           if f["measure"] == "mutated" and f["site"] == "pancreas"}
+    assert got == {"MEN1": (68, 146), "DAXX": (44, 146), "ATRX": (28, 146), "TP53": (20, 146)}
+
+
+def test_cli_where_names_a_missing_column(capsys) -> None:
+    from nenboard.cli import main
+
+    path = str(real("genie_pnet", "genie_public_meta.tsv"))
+    code = main(["molecular", "--clinical", path, "--status-table", path, "--where", "Centre=MSK"])
+    assert code == 2 and "no column 'Centre'" in capsys.readouterr().err

@@ -33,6 +33,10 @@ def molecular(
     sv: Path | None = typer.Option(None, "--sv", help="cohort: SV / fusion table"),
     status: Path | None = typer.Option(None, "--status-table",
                                        help="cohort: gene-status table (sample x gene codes)"),
+    na_wildtype: bool = typer.Option(False, "--na-wildtype", help="status table: read NA as "
+                                     "profiled and unaltered (for rows known to be sequenced)"),
+    where: list[str] = typer.Option([], "--where", help="cohort: keep clinical rows with "
+                                    "COLUMN=VALUE (repeatable; all must hold)"),
     vcf: list[Path] = typer.Option([], "--vcf", help="annotated VCF (VEP/snpEff); with CASE its "
                                    "variants are added to the case; repeatable in cohort mode"),
     unit: str = typer.Option("sample", "--unit", help="frequency unit: sample or patient"),
@@ -54,7 +58,8 @@ def molecular(
                                 "--status-table, --vcf")
     if unit not in ("sample", "patient"):
         raise InputError.single("--unit", f"{unit!r}: allowed sample, patient")
-    _cohort(fmt, maf, clinical, cna, sv, status, vcf, unit, all_genes, out)
+    _cohort(fmt, maf, clinical, cna, sv, status, vcf, unit, all_genes, out,
+            na_wildtype=na_wildtype, where=where)
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -100,9 +105,30 @@ def _case(path: Path, fmt: MolFormat, vcfs: list[Path], out: Path | None) -> Non
         console.print(f"[dim]{profile.disclaimer}[/dim]")
 
 
+def _where_samples(path: Path, where: list[str]) -> set[str]:
+    """Sample ids of the clinical rows where every COLUMN=VALUE holds."""
+    from nenboard.genomics.readers.table import read_table
+
+    table, rows = read_table(path, what="clinical table")
+    sid = table.need("sample id", "SAMPLE_ID", "Sample ID", "Tumor_Sample_Barcode", "sample",
+                     "sample_id")
+    tests = []
+    for clause in where:
+        column, sep, value = clause.partition("=")
+        if not sep or not column:
+            raise InputError.single("--where", f"{clause!r}: expected COLUMN=VALUE")
+        index = table.find(column.strip())
+        if index is None:
+            raise InputError.single("--where", f"no column {column!r} in {path}; columns: "
+                                    f"{', '.join(table.header[:12])}")
+        tests.append((index, value.strip()))
+    return {f[sid].strip() for _, f in rows if all(f[i].strip() == v for i, v in tests)}
+
+
 def _cohort(fmt: MolFormat, maf: Path | None, clinical: Path, cna: Path | None, sv: Path | None,
             status: Path | None, vcfs: list[Path], unit: str, all_genes: bool,
-            out: Path | None) -> None:
+            out: Path | None, *, na_wildtype: bool = False, where: list[str] | None = None
+            ) -> None:
     from nenboard.genomics.cohort import annotate_cohort
     from nenboard.genomics.readers import (
         read_clinical,
@@ -117,6 +143,9 @@ def _cohort(fmt: MolFormat, maf: Path | None, clinical: Path, cna: Path | None, 
 
     base = kb()
     info = read_clinical(clinical, base)
+    if where:
+        keep = _where_samples(clinical, where)
+        info = {s: i for s, i in info.items() if s in keep}
     by_sample: dict[str, list] = {}
 
     def add(result_by_sample: dict[str, list]) -> None:
@@ -130,7 +159,7 @@ def _cohort(fmt: MolFormat, maf: Path | None, clinical: Path, cna: Path | None, 
     if sv:
         add(read_sv(sv).by_sample)
     if status:
-        add(read_status_table(status).by_sample)
+        add(read_status_table(status, na_is_wildtype=na_wildtype).by_sample)
     for v in vcfs:
         add(read_vcf(v).by_sample)
     unknown = sorted(set(by_sample) - set(info))
