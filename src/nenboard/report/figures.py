@@ -34,8 +34,12 @@ def ki67_scale(ki67: float | None, grading: Grading, label: str) -> str:
     for band, lo, hi in zip(grading.bands, bounds, bounds[1:], strict=False):
         ax.axvspan(lo, hi, color=GRADE_COLOURS[band.grade], alpha=0.9)
         ax.text((lo * hi) ** 0.5, 0.5, band.grade, ha="center", va="center", weight="bold")
-    ax.axvline(55, color="#555", ls=":", lw=1)
-    ax.text(55, 1.02, "55%", ha="center", va="bottom", fontsize=7, transform=ax.get_xaxis_transform())
+    marks = sorted({b.lower.gt or b.lower.ge for b in grading.ki67_bands
+                    if (b.lower.gt or b.lower.ge)} - set(bounds))  # e.g. the 55% split
+    for mark in marks:
+        ax.axvline(mark, color="#555", ls=":", lw=1)
+        ax.text(mark, 1.02, f"{mark:g}%", ha="center", va="bottom", fontsize=7,
+                transform=ax.get_xaxis_transform())
     if ki67 is not None:
         x = max(ki67, 0.35)
         ax.plot([x], [0.5], marker="v", ms=14, color="#1f3b73")
@@ -44,7 +48,8 @@ def ki67_scale(ki67: float | None, grading: Grading, label: str) -> str:
     ax.set_xlim(0.3, 100)
     ax.set_ylim(0, 1)
     ax.set_yticks([])
-    ax.set_xticks([0.5, 1, 3, 10, 20, 55, 100], ["0.5", "1", "3", "10", "20", "55", "100"])
+    ticks = sorted({0.5, 1, *bounds[1:], *marks})
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.set_xlabel(f"Ki-67 index, % (WHO 2019 grade bands) - {label}")
     return _svg_uri(fig)
 

@@ -152,8 +152,14 @@ def rank(
     if drug:
         candidates = dosed_drugs(data, drug)
     else:
-        candidates = [DosedDrug(d, d.default_dose_nm or 1.0) for d in data.drugs.values()
-                      if d.effects and d.id not in ("lanreotide",)]
+        # drugs with the same perturbation (e.g. two SSAs) would rank as exact twins: keep one
+        seen: set[str] = set()
+        candidates = []
+        for d in data.drugs.values():
+            key = repr([e.model_dump() for e in d.effects])
+            if d.effects and key not in seen:
+                seen.add(key)
+                candidates.append(DosedDrug(d, d.default_dose_nm or 1.0))
     rows = rank_combinations(candidates, genotypes, max_size, mapper=mapper(scheduler))
     doc = {"genotype": [g.id for g in genotypes], "unmapped_alterations": unmapped,
            "score": "mean of pS6K, pAKT_S473, pERK relative to the untreated tumour "
