@@ -139,7 +139,14 @@ def annotate_cohort(by_sample: dict[str, list[Observed]], clinical: dict[str, Sa
     return Cohort(rows, freqs, unit, kb.version)
 
 
-def _measures(a: AnnotatedAlteration) -> tuple[str, ...]:
+def tmb_high_threshold(kb: KnowledgeBase) -> float | None:
+    """The TMB-high cut-off of the knowledge base's TMB assertions (mutations/Mb)."""
+    cuts = [b.match.threshold for b in kb.biomarkers.values()
+            if b.match.gene == "TMB" and b.match.threshold is not None]
+    return min(cuts) if cuts else None
+
+
+def _measures(a: AnnotatedAlteration, tmb_high: float | None) -> tuple[str, ...]:
     v = a.observed.variant
     if v.kind == "mutation" and v.consequence != "synonymous":
         return ("mutated", "altered")
@@ -151,7 +158,7 @@ def _measures(a: AnnotatedAlteration) -> tuple[str, ...]:
         return ("altered",)
     if v.gene == "MSI" and v.value == "high":
         return ("msi_high",)
-    if v.gene == "TMB" and v.number is not None and v.number >= 10:
+    if v.gene == "TMB" and v.number is not None and tmb_high is not None and v.number >= tmb_high:
         return ("tmb_high",)
     return ()
 
@@ -165,6 +172,7 @@ def frequencies(rows: list[SampleRow], kb: KnowledgeBase, *, unit: str = "sample
     groups: dict[tuple[str | None, str], set[str]] = {}
     hits: dict[tuple[str | None, str, str, str], set[str]] = {}
     has_tmb: dict[tuple[str | None, str], set[str]] = {}
+    tmb_high = tmb_high_threshold(kb)
     for r in rows:
         key = unit_key(r)
         gkeys = [(r.context.entity, ALL_SITES)]
@@ -179,7 +187,7 @@ def frequencies(rows: list[SampleRow], kb: KnowledgeBase, *, unit: str = "sample
                     has_tmb.setdefault(g, set()).add(key)
             if genes is not None and gene not in genes and gene not in ("MSI", "TMB"):
                 continue
-            for m in _measures(a):
+            for m in _measures(a, tmb_high):
                 for g in gkeys:
                     hits.setdefault((*g, gene, m), set()).add(key)
     out: list[FrequencyRow] = []
