@@ -154,7 +154,7 @@ def annotate_observed(observed: Iterable[Observed], ctx: Context, kb: KnowledgeB
 def annotate_case(case: Case, kb: KnowledgeBase) -> MolecularProfile:
     """The molecular profile of one case: every stated alteration, tiered in context."""
     ctx = context_of(case, kb)
-    observed = case_observed(case)
+    observed = case_observed(case, kb)
     annotated = annotate_observed(observed, ctx, kb)
     annotated.sort(key=lambda a: (_STATUS_ORDER.get(a.annotation.status, 9),
                                   _tier_key(a.annotation.tier)))
@@ -165,15 +165,13 @@ _STATUS_ORDER = {"actionable": 0, "resistance": 1, "informative": 2, "no_asserti
                  _UNRECOGNISED: 4}
 
 
-# Hereditary syndromes named after their gene (vocabulary of the case format).
-SYNDROME_GENE = {"MEN1": "MEN1", "VHL": "VHL", "NF1": "NF1"}
-
-
-def case_observed(case: Case) -> list[Observed]:
+def case_observed(case: Case, kb: KnowledgeBase) -> list[Observed]:
     """The case's molecular observations, plus the germline variant a stated hereditary
-    syndrome implies when the case does not list it (TSC is not mapped: TSC1 or TSC2)."""
+    syndrome implies when the case does not list it (only for a one-gene syndrome: TSC
+    may be TSC1 or TSC2, so it implies neither)."""
     observed = observed_from_case(case.molecular)
-    gene = SYNDROME_GENE.get(case.tumor.hereditary_syndrome or "")
+    syndrome = kb.syndromes.get((case.tumor.hereditary_syndrome or "").lower())
+    gene = syndrome.genes[0] if syndrome and len(syndrome.genes) == 1 else None
     if gene and not any(o.variant.gene == gene and o.germline for o in observed):
         v = Variant(gene, "mutation", f"germline ({gene} syndrome)",
                     note="implied by tumor.hereditary_syndrome; variant not stated")
@@ -196,7 +194,7 @@ def molecular_facts(case: Case, kb: KnowledgeBase, ctx: Context) -> dict[str, An
     """
     m = case.molecular
     facts: dict[str, Any] = {}
-    observed = case_observed(case)
+    observed = case_observed(case, kb)
     if m.alterations is not None:
         stated = [o for o in observed if o.source.startswith("molecular.alterations")]
         facts["altered_genes"] = sorted({o.variant.gene.upper() if o.variant.problem else

@@ -432,6 +432,7 @@ class PathologyFlag(Record):
 
 class Syndrome(Record):
     kind: Literal["functional", "hereditary"]
+    genes: list[str] = Field(default_factory=list, description="hereditary: germline gene(s)")
     hormone: str | None = None
     markers: list[str] = Field(default_factory=list)
     features: list[str] = Field(default_factory=list)
