@@ -46,20 +46,13 @@ class SystemsData:
 
 
 def _kb_drug_names(root: Path) -> dict[str, str]:
-    """Names and synonyms of the main knowledge base's drugs (empty if absent)."""
-    names: dict[str, str] = {}
-    folder = root / "drugs"
-    if not folder.is_dir():
-        return names
-    for path in sorted(folder.glob("*.yaml")):
-        records = _read(path) or []
-        for rec in records if isinstance(records, list) else []:
-            if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
-                continue
-            for label in [rec["id"], rec.get("name"), *(rec.get("synonyms") or [])]:
-                if isinstance(label, str):
-                    names.setdefault(label.strip().lower(), rec["id"])
-    return names
+    """Names and synonyms of the main knowledge base's drugs (the validated records)."""
+    from nenboard.knowledge import default_kb
+    from nenboard.knowledge.loader import DATA_DIR, load_with_problems
+
+    kb = default_kb() if root == DATA_DIR else load_with_problems(root)[0]
+    return {label.strip().lower(): drug.id for drug in kb.drugs.values()
+            for label in (drug.id, drug.name, *drug.synonyms)}
 
 
 @lru_cache(maxsize=4)
