@@ -12,8 +12,6 @@ import hashlib
 from collections import Counter
 from typing import Any
 
-from pydantic import BaseModel
-
 from nenboard import __version__
 from nenboard.case.model import Case
 from nenboard.interface import DISCLAIMER
@@ -23,17 +21,6 @@ from nenboard.pathology import classify
 from nenboard.report.model import Reference, Report
 
 CLOSED = ("completed", "terminated", "withdrawn")
-
-
-def jsonable(obj: Any) -> Any:
-    """Engine result -> plain JSON data (engines expose `to_json()` or are pydantic)."""
-    if hasattr(obj, "to_json"):
-        return obj.to_json()
-    if isinstance(obj, BaseModel):
-        return obj.model_dump(mode="json", by_alias=True)
-    if isinstance(obj, list | tuple):
-        return [jsonable(o) for o in obj]
-    return obj
 
 
 def input_hash(case: Case) -> str:
@@ -49,8 +36,8 @@ def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
     from nenboard.trials import match_trials
 
     classification = classify(case, kb)
-    plan_json = jsonable(plan(case, kb))
-    molecular_json = jsonable(annotate_case(case, kb))
+    plan_json = plan(case, kb).model_dump(mode="json")
+    molecular_json = annotate_case(case, kb).to_json()
     all_matches = match_trials(case, kb)
     counts = Counter(m.eligibility for m in all_matches)
     # The report lists the trials that may fit and may still enrol; the others are
