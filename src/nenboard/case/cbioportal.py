@@ -28,15 +28,6 @@ def _site_text() -> dict[str, str]:
     return {k.lower(): v for k, v in yaml.safe_load(SITE_MAP.read_text()).items()}
 
 
-def oncotree_entities(kb: KnowledgeBase) -> dict[str, str]:
-    """OncoTree code -> NET | NEC | NEC_small_cell, from the knowledge base's sites."""
-    out: dict[str, str] = {}
-    for site in kb.sites.values():
-        for entity, code in site.oncotree.items():
-            out.setdefault(code, entity)
-    return out
-
-
 def _table(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         raise InputError.single(str(path), "file not found")
@@ -71,10 +62,9 @@ def cases_from_study(folder: Path, kb: KnowledgeBase) -> Iterator[tuple[str, dic
     patients = {r["PATIENT_ID"]: r for r in _table(folder / "data_clinical_patient.txt")} \
         if (folder / "data_clinical_patient.txt").exists() else {}
     fusions = _fusions(folder)
-    entities = oncotree_entities(kb)
     for row in samples:
         sid, code = row["SAMPLE_ID"], row.get("ONCOTREE_CODE", "")
-        entity = entities.get(code)
+        entity = kb.oncotree.get(code, (None,))[0]
         if entity is None:
             yield sid, None, f"OncoTree code {code!r} is not a GEP-NEN code"
             continue

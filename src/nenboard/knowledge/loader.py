@@ -102,6 +102,16 @@ class KnowledgeBase(BaseModel):
             classes += [c for c in self.classes_of(comp) if c not in classes]
         return classes
 
+    @cached_property
+    def oncotree(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """OncoTree code -> (entity key such as NET, NEC or NEC_small_cell, site ids)."""
+        out: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for site in self.sites.values():
+            for entity, code in site.oncotree.items():
+                key, sites = out.get(code, (entity, ()))
+                out[code] = (key, (*sites, site.id))
+        return out
+
     def components_of(self, therapy_id: str) -> list[str]:
         rec = self.regimens.get(therapy_id)
         return list(rec.components) if rec else []

@@ -33,15 +33,8 @@ class SampleInfo:
 
 def oncotree_map(kb: KnowledgeBase) -> dict[str, tuple[str, str | None]]:
     """OncoTree code -> (entity, site or None when the code spans several sites)."""
-    sites: dict[str, set[str]] = {}
-    entity: dict[str, str] = {}
-    for site in kb.sites.values():
-        for ent, code in site.oncotree.items():
-            base = ent.split("_")[0]
-            entity[code] = base
-            sites.setdefault(code, set()).add(site.id)
-    return {code: (entity[code], next(iter(s)) if len(s) == 1 else None)
-            for code, s in sites.items()}
+    return {code: (key.split("_")[0], sites[0] if len(sites) == 1 else None)
+            for code, (key, sites) in kb.oncotree.items()}
 
 
 def read_clinical(path: Path, kb: KnowledgeBase) -> dict[str, SampleInfo]:
