@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from nenboard import __version__
 from nenboard.api import service
@@ -73,17 +73,10 @@ def register(app: FastAPI) -> None:
             raise HTTPException(404, f"no report {report_id!r}")
         request.app.state.store.record(who.name, "view_report", case_id=stored.case_id,
                                        report_id=stored.id, detail={"format": format})
-        if format == "json":
-            return Response(Report.model_validate(stored.data).model_dump_json(),
-                            media_type="application/json")
-        from nenboard.report.html import render_html
+        from nenboard.report.render import MEDIA_TYPES, render_report
 
-        html = render_html(Report.model_validate(stored.data), request.app.state.kb)
-        if format == "html":
-            return HTMLResponse(html)
-        from nenboard.report.pdf import html_to_pdf
-
-        return Response(html_to_pdf(html), media_type="application/pdf")
+        body = render_report(Report.model_validate(stored.data), request.app.state.kb, format)
+        return Response(body, media_type=MEDIA_TYPES[format])
 
     @app.post("/fhir/evaluate", tags=["evaluate"])
     def fhir_evaluate(request: Request, bundle: dict[str, Any] = Body(

@@ -42,19 +42,6 @@ def pinned_timestamp(value: str | None) -> str | None:
     return None
 
 
-def render(report, fmt: ReportFormat) -> str | bytes:
-    from nenboard.report.html import render_html
-
-    if fmt is ReportFormat.json:
-        return report.model_dump_json(indent=2) + "\n"
-    html = render_html(report, kb())
-    if fmt is ReportFormat.html:
-        return html
-    from nenboard.report.pdf import html_to_pdf
-
-    return html_to_pdf(html)
-
-
 def register(app: typer.Typer) -> None:
     schema_app = typer.Typer(help="Published JSON Schemas.", no_args_is_help=True)
     app.add_typer(schema_app, name="schema")
@@ -107,12 +94,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """One printable report per case: HTML, PDF or JSON."""
         from nenboard.board import evaluate
+        from nenboard.report.render import render_report
 
         if fmt is ReportFormat.pdf and out is None:
             raise InputError.single("--output", "PDF output needs -o FILE")
         report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp),
                           pathway=pathway)
-        write_output(render(report, fmt), out)
+        write_output(render_report(report, kb(), fmt.value), out)
 
     @app.command("board")
     def board_command(
