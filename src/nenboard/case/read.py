@@ -38,18 +38,20 @@ def parse_document(text: str, name: str = "case") -> Any:
         raise InputError.single(name, f"not valid YAML or JSON{where}") from None
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path, expected: str = "a YAML or JSON case",
+              max_bytes: int = MAX_BYTES) -> str:
+    """The text of an input file; a clean `InputError` naming the file otherwise."""
     path = Path(path)
     if not path.exists():
         raise InputError.single(str(path), "file not found")
     if path.is_dir():
-        raise InputError.single(str(path), "is a directory; expected a case file")
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError.single(str(path), f"file larger than {MAX_BYTES} bytes")
+        raise InputError.single(str(path), f"is a directory; expected {expected}")
+    if path.stat().st_size > max_bytes:
+        raise InputError.single(str(path), f"file larger than {max_bytes} bytes")
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InputError.single(str(path), "not UTF-8 text; expected a YAML or JSON case") from None
+        raise InputError.single(str(path), f"not UTF-8 text; expected {expected}") from None
 
 
 def read_case(source: str | Path | dict[str, Any], kb: KnowledgeBase | None = None) -> Case:

@@ -54,17 +54,10 @@ class ImportResult:
 
 def load_json(path: Path) -> Any:
     """Parse a JSON file; `InputError` naming the file and the position on failure."""
+    from nenboard.case.read import read_text
+
     name = str(path)
-    if not path.exists():
-        raise InputError.single(name, "file not found")
-    if path.is_dir():
-        raise InputError.single(name, "is a directory; expected a ClinicalTrials.gov JSON file")
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError.single(name, f"file larger than {MAX_BYTES} bytes")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError.single(name, "not UTF-8 text; expected ClinicalTrials.gov JSON") from None
+    text = read_text(path, "a ClinicalTrials.gov JSON file", MAX_BYTES)
     if not text.strip():
         raise InputError.single(name, "the file is empty; expected ClinicalTrials.gov API v2 JSON")
     try:
