@@ -7,14 +7,11 @@ case does not state is absent (unknown); nothing is guessed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nenboard.case.model import Case
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.memo import per_case
-
-if TYPE_CHECKING:
-    from nenboard.pathology.classify import Classification
 
 SYSTEMIC_MODALITIES = {"systemic", "radioligand"}
 RESPONSES = {"complete_response", "partial_response"}
@@ -28,18 +25,16 @@ def is_systemic(therapy_id: str | None, kb: KnowledgeBase) -> bool:
     return rec is None or rec.modality in SYSTEMIC_MODALITIES
 
 
-def derive_facts(case: Case, kb: KnowledgeBase,
-                 classification: Classification | None = None) -> dict[str, Any]:
+def derive_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     """The facts of ``case`` (a fresh dict; callers may add to it)."""
-    return dict(_derive(case, kb, classification))
+    return dict(_derive(case, kb))
 
 
 @per_case()
-def _derive(case: Case, kb: KnowledgeBase,
-            classification: Classification | None) -> dict[str, Any]:
+def _derive(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     from nenboard.pathology.classify import classify_core
 
-    c = classification or classify_core(case, kb)
+    c = classify_core(case, kb)
     t, p, img, m = case.tumor, case.patient, case.imaging, case.molecular
     facts: dict[str, Any] = {
         "entity": c.entity, "grade": c.grade, "differentiation": t.differentiation,
@@ -80,10 +75,9 @@ def _derive(case: Case, kb: KnowledgeBase,
         facts["metastases"] = []
         facts["liver_metastases"] = False
 
-    from nenboard.genomics.model import Context
     from nenboard.genomics.tiering import molecular_facts
 
-    facts.update(molecular_facts(case, kb, Context(c.entity, t.primary_site, c.grade)))
+    facts.update(molecular_facts(case, kb))
     facts.update(_history_facts(case, kb))
     return {k: v for k, v in facts.items() if v is not None}
 

@@ -39,3 +39,30 @@ def per_case(size: int = 16) -> Callable[[Callable[..., R]], Callable[..., R]]:
         return wrapper
 
     return decorate
+
+
+def per_kb(fn: Callable[[Any], R]) -> Callable[[Any], R]:
+    """Build once per knowledge-base object (compiled rules and trials).
+
+    The cache holds the knowledge base itself, so a key (its id) is never reused
+    by another object while the entry lives; a rebuilt or modified knowledge
+    base is a different object and builds afresh.
+    """
+    cache: OrderedDict[int, tuple[Any, R]] = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(fn)
+    def wrapper(kb: Any) -> R:
+        with lock:
+            hit = cache.get(id(kb))
+            if hit is not None and hit[0] is kb:
+                cache.move_to_end(id(kb))
+                return hit[1]
+        built = fn(kb)
+        with lock:
+            cache[id(kb)] = (kb, built)
+            while len(cache) > 8:
+                cache.popitem(last=False)
+        return built
+
+    return wrapper

@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nenboard.errors import InputError
+
+if TYPE_CHECKING:
+    from nenboard.board.evaluate import Findings
 
 CHUNK = 200
 
@@ -92,8 +95,12 @@ def _strip_none(node: Any) -> Any:
 
 def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
                     full: bool) -> dict[str, Any]:
-    """Evaluate one raw record; every failure becomes an error row, never an exception."""
-    from nenboard.board.evaluate import evaluate
+    """Evaluate one raw record; every failure becomes an error row, never an exception.
+
+    The row summarises the engines' findings; the full cited Report is built only
+    with ``full`` (it costs as much again as the engines themselves).
+    """
+    from nenboard.board.evaluate import evaluate, input_hash, run_engines
     from nenboard.case.read import case_from_data, parse_document, read_case
     from nenboard.knowledge import default_kb
 
@@ -107,27 +114,28 @@ def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
             data = parse_document(payload, label) if kind == "json" else _strip_none(payload)
             case = case_from_data(data, kb, label)
         row["case_id"] = case.id
-        report = evaluate(case, kb, timestamp=timestamp)
+        row.update(summarize(run_engines(case, kb)))
+        row.update(kb_version=kb.version, input_hash=input_hash(case))
+        if full:
+            row["report"] = evaluate(case, kb, timestamp=timestamp).model_dump(mode="json")
     except InputError as exc:
         return {**row, "status": "invalid", "error": exc.one_line()}
     except Exception as exc:
         return {**row, "status": "error", "error": f"internal error: {type(exc).__name__}: {exc}"}
-    row.update(summarize(report))
-    if full:
-        row["report"] = report.model_dump(mode="json")
     return row
 
 
-def summarize(report: Any) -> dict[str, Any]:
-    c = report.classification
+def summarize(found: Findings) -> dict[str, Any]:
+    """One flat row per case: what a registry counts."""
+    c = found.classification
     return {
         "who_label": c.who_label, "entity": c.entity, "grade": c.grade, "oncotree": c.oncotree,
-        "options": [f"{o.category}:{o.therapy}" for o in report.options],
-        "excluded": [e.therapy for e in report.excluded],
-        "tiers": sorted({a.tier for a in report.alterations if a.tier}),
-        "eligible_trials": [t.nct or (t.model_extra or {}).get("trial") for t in report.trials
-                            if (t.model_extra or {}).get("eligibility") == "eligible"],
-        "kb_version": report.kb_version, "content_hash": report.content_hash,
+        "options": [f"{o.category}:{o.therapy}" for o in found.plan.options],
+        "excluded": [e.therapy for e in found.plan.excluded],
+        "tiers": sorted({a.annotation.tier for a in found.molecular.alterations
+                         if a.annotation.tier}),
+        "eligible_trials": [m.nct or m.trial.id for m in found.listed_trials
+                            if m.eligibility == "eligible"],
     }
 
 

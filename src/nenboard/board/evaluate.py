@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from nenboard import __version__
 from nenboard.case.model import Case
+from nenboard.genomics.model import MolecularProfile
 from nenboard.interface import DISCLAIMER
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Source
-from nenboard.pathology import classify
+from nenboard.pathology import Classification, classify
 from nenboard.report.model import Reference, Report
+from nenboard.therapy.model import Plan
+from nenboard.trials.model import TrialMatch
 
 CLOSED = ("completed", "terminated", "withdrawn")
 
@@ -28,22 +32,46 @@ def input_hash(case: Case) -> str:
     return hashlib.sha256(case.model_dump_json().encode()).hexdigest()
 
 
-def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
-             pathway: bool = False) -> Report:
-    """Evaluate one case: classification, plan, resistance, molecular, trials (+ pathway)."""
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What every engine says about one case, before it is written up as a Report.
+
+    The batch summary reads these directly; the Report (with every citation
+    resolved and a content hash) is built only when it is wanted.
+    """
+
+    case: Case
+    classification: Classification
+    plan: Plan
+    molecular: MolecularProfile
+    matches: tuple[TrialMatch, ...]
+
+    @property
+    def listed_trials(self) -> list[TrialMatch]:
+        """The trials a report lists: they may fit and may still enrol."""
+        return [m for m in self.matches
+                if m.eligibility != "ineligible" and m.trial.status not in CLOSED]
+
+
+def run_engines(case: Case, kb: KnowledgeBase) -> Findings:
+    """Classification, plan with resistance, molecular tiers and trial matches."""
     from nenboard.genomics import annotate_case
     from nenboard.therapy import plan
     from nenboard.trials import match_trials
 
-    classification = classify(case, kb)
-    plan_json = plan(case, kb).model_dump(mode="json")
-    molecular_json = annotate_case(case, kb).to_json()
-    all_matches = match_trials(case, kb)
-    counts = Counter(m.eligibility for m in all_matches)
+    return Findings(case, classify(case, kb), plan(case, kb), annotate_case(case, kb),
+                    tuple(match_trials(case, kb)))
+
+
+def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
+             pathway: bool = False) -> Report:
+    """Evaluate one case: classification, plan, resistance, molecular, trials (+ pathway)."""
+    found = run_engines(case, kb)
+    plan_json = found.plan.model_dump(mode="json")
+    molecular_json = found.molecular.to_json()
+    counts = Counter(m.eligibility for m in found.matches)
     # The report lists the trials that may fit and may still enrol; the others are
     # counted, not shown (`nenboard trials CASE` lists every criterion of every trial).
-    matches = [m.to_json() for m in all_matches
-               if m.eligibility != "ineligible" and m.trial.status not in CLOSED]
     pathway_json = None
     if pathway:
         from nenboard.board.pathway import pathway_prediction
@@ -54,10 +82,11 @@ def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
     report = Report(
         nenboard_version=__version__, kb_version=kb.version, input_hash=input_hash(case),
         generated_at=when, case_id=case.id, case=case.model_dump(mode="json", exclude_none=True),
-        classification=classification,
+        classification=found.classification,
         options=plan_json.get("options", []), excluded=plan_json.get("excluded", []),
         resistance=plan_json.get("resistance", []), to_complete=plan_json.get("to_complete", []),
-        alterations=molecular_json.get("alterations", []), trials=matches,
+        alterations=molecular_json.get("alterations", []),
+        trials=[m.to_json() for m in found.listed_trials],
         trial_counts={k: counts.get(k, 0) for k in ("eligible", "possibly_eligible", "ineligible")},
         pathway=pathway_json, disclaimer=DISCLAIMER,
     )

@@ -10,6 +10,7 @@ best ESCAT tier among the sensitivity assertions whose context matches.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,7 @@ from nenboard.genomics.model import (
 )
 from nenboard.genomics.normalize import observed_from_case
 from nenboard.knowledge.loader import KnowledgeBase
+from nenboard.memo import per_case
 
 DISCLAIMER = ("Molecular tiers use ESCAT (Mateo et al., Ann Oncol 2018); they rank evidence, not "
               "recommendations. nenboard supports, and does not replace, a qualified clinician "
@@ -152,7 +154,17 @@ def annotate_observed(observed: Iterable[Observed], ctx: Context, kb: KnowledgeB
 
 
 def annotate_case(case: Case, kb: KnowledgeBase) -> MolecularProfile:
-    """The molecular profile of one case: every stated alteration, tiered in context."""
+    """The molecular profile of one case: every stated alteration, tiered in context.
+
+    The planner, the case facts and the board all ask for it; it is computed once
+    per case object and each caller gets its own list to extend.
+    """
+    profile = _profile(case, kb)
+    return dataclasses.replace(profile, alterations=list(profile.alterations))
+
+
+@per_case()
+def _profile(case: Case, kb: KnowledgeBase) -> MolecularProfile:
     ctx = context_of(case, kb)
     observed = case_observed(case, kb)
     annotated = annotate_observed(observed, ctx, kb)
@@ -185,7 +197,7 @@ def biomarker_ids(case: Case, kb: KnowledgeBase) -> list[str]:
     return annotate_case(case, kb).biomarkers
 
 
-def molecular_facts(case: Case, kb: KnowledgeBase, ctx: Context) -> dict[str, Any]:
+def molecular_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     """Case facts from the molecular section (names in `knowledge.facts.FACTS`).
 
     ``altered_genes``: HGNC symbols (aliases resolved, e.g. RB -> RB1) with a stated
@@ -201,8 +213,5 @@ def molecular_facts(case: Case, kb: KnowledgeBase, ctx: Context) -> dict[str, An
                                          o.variant.gene for o in stated})
         facts["alterations"] = sorted({o.variant.label for o in stated})
     if observed:
-        annotated = annotate_observed(observed, ctx, kb)
-        facts["biomarkers"] = list(dict.fromkeys(
-            mt.assertion for a in annotated for mt in a.annotation.matches
-            if mt.context == "match"))
+        facts["biomarkers"] = _profile(case, kb).biomarkers
     return facts

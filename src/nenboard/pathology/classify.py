@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from nenboard.case.model import Case
-from nenboard.knowledge.conditions import evaluate
+from nenboard.knowledge.compile import check_of
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation, Grading
 
@@ -150,10 +150,10 @@ def classify(case: Case, kb: KnowledgeBase) -> Classification:
     from nenboard.facts import derive_facts
 
     result = classify_core(case, kb)
-    facts = derive_facts(case, kb, result)
+    facts = derive_facts(case, kb)
     warnings, flags = list(result.warnings), []
     for rec in kb.flags.values():
-        if evaluate(rec.when, facts).met:
+        if check_of(rec.when).met(facts):
             flag = Flag(code=rec.code, message=" ".join(rec.message.split()),
                         severity=rec.severity, citations=rec.citations)
             (warnings if rec.severity == "warning" else flags).append(flag)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nenboard.knowledge.conditions import Truth, evaluate
+from nenboard.knowledge.compile import check_of
+from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.facts import spec_for
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Caution, Rule, Toxicity
@@ -20,11 +21,11 @@ def _fact_status(names: list[str], facts: Mapping[str, Any]) -> tuple[str, dict[
 def rule_caution(c: Caution, facts: Mapping[str, Any], source: str) -> CautionCheck | None:
     shown: dict[str, Any] = {}
     if c.when is not None:
-        verdict = evaluate(c.when, facts)
-        if verdict.truth is Truth.NOT_MET:
+        truth, used = check_of(c.when)(facts)
+        if truth is Truth.NOT_MET:
             return None
-        status = "applies" if verdict.met else "unknown"
-        shown.update(verdict.used)
+        status = "applies" if truth is Truth.MET else "unknown"
+        shown.update(used)
     else:
         status = "check"
     if c.facts:

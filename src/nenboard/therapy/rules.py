@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nenboard.knowledge.conditions import Truth, evaluate
+from nenboard.knowledge.compile import check_of
+from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.facts import spec_for
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Rule
@@ -100,14 +101,15 @@ def build_option(rule: Rule, kb: KnowledgeBase, facts: Mapping[str, Any],
 
 def evaluate_rules(kb: KnowledgeBase, facts: Mapping[str, Any]) -> RuleOutcome:
     out = RuleOutcome()
+    line_fact = facts.get("line")
     for rule in sorted(kb.rules.values(), key=lambda r: r.id):
-        if not line_matches(rule.line, facts.get("line")):
+        if not line_matches(rule.line, line_fact):
             continue
-        scope = evaluate(rule.when, facts)
-        if scope.truth is Truth.NOT_MET:
+        truth, scope_used = check_of(rule.when)(facts)
+        if truth is Truth.NOT_MET:
             continue
-        if scope.truth is Truth.UNKNOWN:
-            missing = [k for k, v in scope.used.items() if v is None]
+        if truth is Truth.UNKNOWN:
+            missing = [k for k, v in scope_used.items() if v is None]
             for fact in missing:
                 out.need(missing_text(fact), [fact], rule.name, generic=True)
             out.excluded.append(Exclusion(
@@ -115,16 +117,16 @@ def evaluate_rules(kb: KnowledgeBase, facts: Mapping[str, Any]) -> RuleOutcome:
                 rule=rule.id, citations=list(rule.citations),
                 reason="pending: whether it applies depends on " + ", ".join(missing)))
             continue
-        used = dict(scope.used)
+        used = scope_used
         unmet: list[str] = []
         unknown: list[tuple[str, list[str]]] = []
         for req in rule.requires:
-            verdict = evaluate(req.condition, facts)
-            used.update(verdict.used)
-            if verdict.truth is Truth.NOT_MET:
+            truth, req_used = check_of(req.condition)(facts)
+            used.update(req_used)
+            if truth is Truth.NOT_MET:
                 unmet.append(req.unmet)
-            elif verdict.truth is Truth.UNKNOWN:
-                missing = [k for k, v in verdict.used.items() if v is None]
+            elif truth is Truth.UNKNOWN:
+                missing = [k for k, v in req_used.items() if v is None]
                 text = req.unknown or "; ".join(missing_text(f) for f in missing)
                 unknown.append((text, missing))
         if unmet:

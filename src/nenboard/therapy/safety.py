@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nenboard.knowledge.conditions import evaluate
+from nenboard.knowledge.compile import check_of
 from nenboard.knowledge.facts import SITE_GROUPS, SITES
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Population, SafetyGate
@@ -77,7 +77,7 @@ def catches(gate: SafetyGate, option: Option, facts: Mapping[str, Any],
     """The specific reason the gate catches this option, or None."""
     if option.category not in gate.categories:
         return None
-    if gate.when is not None and not evaluate(gate.when, facts).met:
+    if gate.when is not None and not check_of(gate.when).met(facts):
         return None
     components = kb.components_of(option.therapy)
     ids = {option.therapy, *components}

@@ -33,10 +33,10 @@ from typing import Any
 import yaml
 
 from nenboard.errors import InputError
+from nenboard.knowledge.compile import compile_condition, facts_read
 from nenboard.knowledge.conditions import AllOf, AnyOf, Condition, FactTest, Truth
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Trial
-from nenboard.trials.compile import compile_condition, facts_read
 
 DIAGNOSIS_FACTS = frozenset({"entity", "site", "site_group", "gep", "differentiation",
                              "morphology"})

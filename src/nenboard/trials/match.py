@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
@@ -31,11 +30,11 @@ from typing import Any
 
 from nenboard.case.model import Case
 from nenboard.errors import InputError
+from nenboard.knowledge.compile import Compiled, compile_condition, facts_read
 from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Criterion, Trial, TrialStatus
-from nenboard.memo import per_case
-from nenboard.trials.compile import Compiled, compile_condition, facts_read
+from nenboard.memo import per_case, per_kb
 from nenboard.trials.model import ELIGIBILITY_ORDER, MatchReport, TrialMatch
 
 STATUSES: tuple[str, ...] = TrialStatus.__args__  # type: ignore[attr-defined]
@@ -127,26 +126,7 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
     return CompiledKB(tuple(tests), tuple(trials))
 
 
-_CACHE: OrderedDict[int, tuple[KnowledgeBase, CompiledKB]] = OrderedDict()
-_CACHE_SIZE = 8
-
-
-def compiled_kb(kb: KnowledgeBase) -> CompiledKB:
-    """`compile_kb`, cached per knowledge-base object.
-
-    The cache holds the knowledge base itself, so an entry's key (its id) can
-    never be reused by another object while the entry lives; a rebuilt or
-    modified knowledge base is a different object and compiles afresh.
-    """
-    hit = _CACHE.get(id(kb))
-    if hit is not None and hit[0] is kb:
-        _CACHE.move_to_end(id(kb))
-        return hit[1]
-    compiled = compile_kb(kb)
-    _CACHE[id(kb)] = (kb, compiled)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return compiled
+compiled_kb = per_kb(compile_kb)  # `compile_kb`, built once per knowledge-base object
 
 
 def compiled_trials(kb: KnowledgeBase) -> tuple[CompiledTrial, ...]:

@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nenboard.knowledge.compile import compile_condition, facts_read
 from nenboard.knowledge.conditions import AllOf, AnyOf, FactTest, NotOf, Truth, evaluate
-from nenboard.trials.compile import compile_condition, facts_read
 
 FACT_NAMES = ["a", "b", "c", "lst"]
 SCALARS = st.one_of(st.none(), st.integers(-3, 3), st.sampled_from(["x", "y", "z"]),
@@ -51,7 +51,7 @@ def test_compiled_equals_evaluate(cond: Any, case_facts: dict[str, Any]) -> None
     expected = evaluate(cond, case_facts)
     got = compile_condition(cond)(case_facts)
     assert got is expected.truth
-    assert set(facts_read(cond)) == set(expected.used)
+    assert list(facts_read(cond)) == list(expected.used)  # same facts, same order
 
 
 def test_unknown_propagates_and_present_is_never_unknown() -> None:

@@ -9,7 +9,10 @@ random conditions and facts. No clinical knowledge here: only the language.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from nenboard.knowledge.conditions import AllOf, AnyOf, Condition, FactTest, Truth, fact_tests
@@ -130,3 +133,42 @@ def compile_condition(cond: Condition) -> Compiled:
 def facts_read(cond: Condition) -> tuple[str, ...]:
     """The fact names a condition reads, in first-use order (what `evaluate` reports)."""
     return tuple(dict.fromkeys(t.fact for t in fact_tests(cond)))
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A compiled condition that also reports the facts it read, like a `Verdict`."""
+
+    test: Compiled
+    reads: tuple[str, ...]
+
+    def __call__(self, facts: Facts) -> tuple[Truth, dict[str, Any]]:
+        return self.test(facts), {name: facts.get(name) for name in self.reads}
+
+    def met(self, facts: Facts) -> bool:
+        return self.test(facts) is MET
+
+
+_CHECKS: OrderedDict[int, tuple[Condition, Check]] = OrderedDict()
+_CHECKS_SIZE = 4096  # the knowledge base holds a few hundred conditions outside the trials
+_LOCK = threading.Lock()
+
+
+def check_of(cond: Condition) -> Check:
+    """``evaluate(cond, facts)`` as a callable returning (truth, used), compiled once.
+
+    Knowledge-base conditions are immutable once loaded, so the compiled form is
+    cached per condition object (the entry holds the object, so its id is never
+    reused while the entry lives).
+    """
+    key = id(cond)
+    with _LOCK:
+        hit = _CHECKS.get(key)
+        if hit is not None and hit[0] is cond:
+            return hit[1]
+    check = Check(compile_condition(cond), facts_read(cond))
+    with _LOCK:
+        _CHECKS[key] = (cond, check)
+        while len(_CHECKS) > _CHECKS_SIZE:
+            _CHECKS.popitem(last=False)
+    return check
