@@ -162,10 +162,9 @@ def check_of(cond: Condition) -> Check:
     reused while the entry lives).
     """
     key = id(cond)
-    with _LOCK:
-        hit = _CHECKS.get(key)
-        if hit is not None and hit[0] is cond:
-            return hit[1]
+    hit = _CHECKS.get(key)  # a lone dict read is atomic; the lock guards the writes
+    if hit is not None and hit[0] is cond:
+        return hit[1]
     check = Check(compile_condition(cond), facts_read(cond))
     with _LOCK:
         _CHECKS[key] = (cond, check)

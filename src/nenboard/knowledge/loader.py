@@ -92,15 +92,24 @@ class KnowledgeBase(BaseModel):
 
     def classes_of(self, therapy_id: str) -> list[str]:
         """Therapy classes of a drug or regimen, including those of its components."""
-        if therapy_id in self.therapy_classes:
-            return [therapy_id]
-        rec = self.therapy(therapy_id)
-        if rec is None:
-            return []
-        classes = list(rec.classes)
-        for comp in getattr(rec, "components", []):
-            classes += [c for c in self.classes_of(comp) if c not in classes]
-        return classes
+        return list(self.class_index.get(therapy_id, ()))
+
+    @cached_property
+    def class_index(self) -> dict[str, tuple[str, ...]]:
+        """Therapy id -> its classes (built once: the planner asks per option)."""
+        def of(therapy_id: str) -> list[str]:
+            if therapy_id in self.therapy_classes:
+                return [therapy_id]
+            rec = self.therapy(therapy_id)
+            if rec is None:
+                return []
+            classes = list(rec.classes)
+            for comp in getattr(rec, "components", []):
+                classes += [c for c in of(comp) if c not in classes]
+            return classes
+
+        ids = [*self.therapy_classes, *self.drugs, *self.regimens]
+        return {t: tuple(of(t)) for t in ids}
 
     @cached_property
     def oncotree(self) -> dict[str, tuple[str, tuple[str, ...]]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Outcome, Trial
+from nenboard.memo import per_kb
 from nenboard.therapy.model import ESMO_ORDER, Benefit, Evidence
 
 RATIO_UNITS = ("HR", "OR", "RR")
@@ -71,11 +72,21 @@ def _summary(trial: Trial) -> str:
 
 
 def trial_evidence(trial_id: str, kb: KnowledgeBase) -> Evidence:
-    trial = kb.trials.get(trial_id)
-    if trial is None:
+    """The evidence line of a trial (shared, read-only: built once per knowledge base)."""
+    evidence = _curated_evidence(kb).get(trial_id)
+    if evidence is None:
         return Evidence(trial=trial_id, name=trial_id, curated=False,
                         summary=f"{trial_id}: not (yet) curated in the knowledge base; see the "
                                 "rule's citations")
+    return evidence
+
+
+@per_kb
+def _curated_evidence(kb: KnowledgeBase) -> dict[str, Evidence]:
+    return {trial.id: _evidence(trial) for trial in kb.trials.values()}
+
+
+def _evidence(trial: Trial) -> Evidence:
     benefit = [Benefit(trial=trial.id, endpoint=o.endpoint, arm=_arm_name(trial, o.arm),
                        value=o.value, unit=o.unit, comparator=o.comparator, ci_low=o.ci_low,
                        ci_high=o.ci_high, p=o.p, timepoint=o.timepoint,

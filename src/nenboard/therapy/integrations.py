@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from nenboard.case.model import Case
 from nenboard.genomics import annotate_case
-from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
+from nenboard.memo import per_kb
 from nenboard.therapy.evidence import trial_evidence
 from nenboard.therapy.model import Option
 from nenboard.trials import match_trials
@@ -35,26 +35,46 @@ class MolecularMatch:
     citations: tuple[Citation, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TrialArms:
+    """What a trial option shows of the trial's arms (static per knowledge base)."""
+
+    therapy: str
+    name: str
+    classes: tuple[str, ...]
+
+
+@per_kb
+def _trial_arms(kb: KnowledgeBase) -> dict[str, TrialArms]:
+    out = {}
+    for trial in kb.trials.values():
+        therapies = [t for arm in trial.arms for t in arm.therapies]
+        drugs = [kb.therapy(t).name for t in therapies if kb.therapy(t)]
+        out[trial.id] = TrialArms(
+            therapy=therapies[0] if therapies else trial.id,
+            name=trial.name + (f": {', '.join(dict.fromkeys(drugs))}" if drugs else ""),
+            classes=tuple(c for t in therapies for c in kb.classes_of(t)))
+    return out
+
+
 def trial_options(case: Case, kb: KnowledgeBase, line: str) -> list[Option]:
     options = []
+    arms = _trial_arms(kb)
     for m in match_trials(case, kb):
         trial = m.trial
         if m.eligibility not in OFFERED_ELIGIBILITY or trial.status not in OPEN_STATUSES:
             continue
-        therapies = [t for arm in trial.arms for t in arm.therapies]
-        drugs = [kb.therapy(t).name for t in therapies if kb.therapy(t)]
-        name = trial.name + (f": {', '.join(dict.fromkeys(drugs))}" if drugs else "")
+        shown = arms[trial.id]
         rationale = [f"Trial matcher: {m.eligibility.replace('_', ' ')} for {trial.name} "
                      f"({', '.join(trial.nct) or trial.id}; status {trial.status})."]
-        unknown = [c.text for c in m.criteria if c.truth is Truth.UNKNOWN]
+        unknown = m.unknown_criteria
         if unknown:
             rationale.append("Criteria to confirm: " + "; ".join(unknown))
         options.append(Option(
-            therapy=therapies[0] if therapies else trial.id, name=name, category="trial",
+            therapy=shown.therapy, name=shown.name, category="trial",
             line=line, rationale=rationale, evidence=[trial_evidence(trial.id, kb)],
             citations=list(trial.citations), esmo_level=trial.esmo_level, origin="trial_matcher",
-            classes=[c for t in therapies for c in kb.classes_of(t)], rules=[],
-            notes=[f"trial {trial.id}"], priority=60))
+            classes=list(shown.classes), rules=[], notes=[f"trial {trial.id}"], priority=60))
     return options
 
 

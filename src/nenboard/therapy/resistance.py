@@ -15,6 +15,7 @@ import re
 from nenboard.case.model import Case, HistoryEntry
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
+from nenboard.memo import per_kb
 from nenboard.therapy.model import (
     Mechanism,
     Option,
@@ -62,6 +63,19 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
 
+@per_kb
+def _mechanisms(kb: KnowledgeBase) -> tuple[tuple[Mechanism, tuple[StrategyOut, ...]], ...]:
+    """Every resistance record as the analysis shows it, with its strategies, by id."""
+    return tuple(
+        (Mechanism(id=m.id, name=m.name, kind=m.kind, therapy_class=m.therapy_class,
+                   description=m.description.strip(), evidence_types=list(m.evidence_types),
+                   tests=list(m.tests), citations=list(m.citations)),
+         tuple(StrategyOut(description=s.description.strip(), therapies=list(s.therapies),
+                           trials=list(s.trials), evidence=s.evidence, mechanism=m.id,
+                           citations=list(s.citations)) for s in m.strategies))
+        for m in sorted(kb.resistance.values(), key=lambda m: m.id))
+
+
 def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
             to_complete: list[ToComplete]) -> list[Resistance]:
     out = []
@@ -83,17 +97,10 @@ def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
             if definition and kind != "unknown":
                 basis += f". {tc.name}: {definition}"
             citations += tc.citations
-        mechanisms = [
-            Mechanism(id=m.id, name=m.name, kind=m.kind, therapy_class=m.therapy_class,
-                      description=m.description.strip(), evidence_types=list(m.evidence_types),
-                      tests=list(m.tests), citations=list(m.citations))
-            for m in sorted(kb.resistance.values(), key=lambda m: m.id)
-            if m.therapy_class in classes and m.kind in KINDS_FOR[kind]]
-        strategies = [
-            StrategyOut(description=s.description.strip(), therapies=list(s.therapies),
-                        trials=list(s.trials), evidence=s.evidence, mechanism=m.id,
-                        citations=list(s.citations))
-            for m in mechanisms for s in kb.resistance[m.id].strategies]
+        known = [m for m in _mechanisms(kb)
+                 if m[0].therapy_class in classes and m[0].kind in KINDS_FOR[kind]]
+        mechanisms = [m for m, _ in known]
+        strategies = [s for _, strategies in known for s in strategies]
         ids = {tid, *kb.components_of(tid)}
         strategies += [
             StrategyOut(description=f"switch: {o.name} ({o.category}, line {o.line})",

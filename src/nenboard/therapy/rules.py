@@ -8,6 +8,7 @@ facts are listed as "to complete". A rule whose scope is unknown is pending too.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,16 +28,27 @@ _LINE = re.compile(r"^\s*(\d+)\s*(\+|-\s*(\d+))?\s*$")
 
 def line_matches(spec: str, line: int | None) -> bool:
     """'any', '2' (exactly), '2+' (2 or later), '1-2' (range)."""
-    if spec.strip().lower() == "any":
+    bounds = _line_bounds(spec)
+    if bounds is None:
         return True
-    m = _LINE.match(spec)
-    if m is None or line is None:
+    if line is None or bounds == ():
         return False
+    low, high = bounds
+    return low <= line and (high is None or line <= high)
+
+
+@functools.lru_cache(maxsize=256)
+def _line_bounds(spec: str) -> tuple[int, int | None] | tuple[()] | None:
+    """None for 'any', () for an unreadable spec, else (low, high or None for open)."""
+    if spec.strip().lower() == "any":
+        return None
+    m = _LINE.match(spec)
+    if m is None:
+        return ()
     low = int(m.group(1))
     if m.group(2) == "+":
-        return line >= low
-    high = int(m.group(3)) if m.group(3) else low
-    return low <= line <= high
+        return low, None
+    return low, int(m.group(3)) if m.group(3) else low
 
 
 def show(value: Any) -> str:

@@ -86,6 +86,12 @@ class TrialMatch:
         return tuple(out)
 
     @property
+    def unknown_criteria(self) -> list[str]:
+        """The texts of the criteria still to confirm (what `criteria` marks unknown)."""
+        out = [c.text for c, t in zip(self.specs, self.truths, strict=True) if t is Truth.UNKNOWN]
+        return out if self.structured else [*out, UNSTRUCTURED_TEXT]
+
+    @property
     def id(self) -> str:
         return self.trial.id
 
