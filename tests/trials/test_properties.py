@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from nenboard.case import case_from_data, vocab
 from nenboard.knowledge.facts import IHC_VALUES, SITES
 from nenboard.trials import match_trials
+from nenboard.trials.match import STATUS_RANK, phase_rank
 
 maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
 
@@ -72,3 +73,17 @@ def test_random_cases_never_raise(real_kb: Any, data: dict[str, Any]) -> None:
             assert "unknown" in results and "not_met" not in results
         assert m.explanation
         m.to_json()
+        assert m.unknown_criteria == [r.text for r in m.criteria if r.truth.value == "unknown"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_ranking_follows_the_documented_key(real_kb: Any, data: dict[str, Any]) -> None:
+    """The packed integer sort key ranks exactly as the documented tuple would:
+    eligibility, higher phase, open status, more criteria known, then trial id."""
+    matches = match_trials(case_from_data(data, real_kb), real_kb)
+    order = ("eligible", "possibly_eligible", "ineligible")
+    expected = sorted(matches, key=lambda m: (
+        order.index(m.eligibility), -phase_rank(m.trial.phase),
+        STATUS_RANK.get(m.trial.status, len(STATUS_RANK)), -(m.met + m.not_met), m.trial.id))
+    assert [m.trial.id for m in matches] == [m.trial.id for m in expected]

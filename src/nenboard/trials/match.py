@@ -61,17 +61,21 @@ class CompiledCriterion:
 class CompiledTrial:
     trial: Trial
     criteria: tuple[CompiledCriterion, ...]
-    pick: Callable[[list[Truth]], tuple[Truth, ...]]
+    group: int  # index in `CompiledKB.groups`: trials testing the same conditions share one
     structured: bool
-    phase_key: float  # minus the phase: higher phases sort first
-    status_rank: int
+    order: int  # static rank: higher phase first, then recruiting before other statuses
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledKB:
-    """Every distinct eligibility condition compiled once, and the trials that use them."""
+    """Every distinct eligibility condition compiled once, and the trials that use them.
+
+    ``groups`` pick each distinct tuple of condition results once per case (85
+    distinct tuples serve the 214 trials), so the per-trial work is a lookup.
+    """
 
     tests: tuple[Compiled, ...]
+    groups: tuple[Callable[[list[Truth]], tuple[Truth, ...]], ...]
     trials: tuple[CompiledTrial, ...]
 
 
@@ -107,7 +111,8 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
     """Compile every trial's criteria; identical conditions are compiled and evaluated once."""
     slots: dict[str, int] = {}
     tests: list[Compiled] = []
-    trials: list[CompiledTrial] = []
+    groups: dict[tuple[int, ...], int] = {}
+    pending = []
     for trial in sorted(kb.trials.values(), key=lambda t: t.id):
         criteria = []
         for c in (*trial.eligibility, *default_criteria(trial, kb)):
@@ -118,12 +123,15 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
                 tests.append(compile_condition(c.condition))
             criteria.append(CompiledCriterion(c.id, " ".join(c.text.split()), slots[key],
                                               facts_read(c.condition), tuple(c.citations)))
-        trials.append(CompiledTrial(
-            trial, tuple(criteria), _picker(tuple(c.slot for c in criteria)),
-            structured=bool(criteria) and not trial.uncurated,
-            phase_key=-phase_rank(trial.phase),
-            status_rank=STATUS_RANK.get(trial.status, len(STATUS_RANK))))
-    return CompiledKB(tuple(tests), tuple(trials))
+        group = groups.setdefault(tuple(c.slot for c in criteria), len(groups))
+        static = (-phase_rank(trial.phase), STATUS_RANK.get(trial.status, len(STATUS_RANK)))
+        pending.append((trial, tuple(criteria), group, static))
+    order = {key: i for i, key in enumerate(sorted({p[3] for p in pending}))}
+    trials = tuple(CompiledTrial(trial, criteria, group,
+                                 structured=bool(criteria) and not trial.uncurated,
+                                 order=order[static])
+                   for trial, criteria, group, static in pending)
+    return CompiledKB(tuple(tests), tuple(_picker(slots) for slots in groups), trials)
 
 
 compiled_kb = per_kb(compile_kb)  # `compile_kb`, built once per knowledge-base object
@@ -157,35 +165,42 @@ def normalise_status(status: str | Iterable[str] | None) -> tuple[str, ...] | No
     return tuple(dict.fromkeys(out))
 
 
-_ELIGIBILITY_RANK = {e: i for i, e in enumerate(ELIGIBILITY_ORDER)}
-_ELIGIBLE, _POSSIBLE, _INELIGIBLE = (
-    (_ELIGIBILITY_RANK[e], e) for e in ("eligible", "possibly_eligible", "ineligible"))
+_RANKED = tuple((ELIGIBILITY_ORDER.index(e), e)
+                for e in ("eligible", "possibly_eligible", "ineligible"))
+_ELIGIBLE, _POSSIBLE, _INELIGIBLE = _RANKED
+_KNOWN_MAX = 10_000  # more criteria than any trial has: keeps the sort key's fields apart
 
 
 def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
                 status: str | Iterable[str] | None = None) -> list[TrialMatch]:
     """Match already-derived case facts against every trial (the fast path).
 
-    Each distinct condition is evaluated once; each trial then picks its
-    criteria's results, counts them and is ranked. (Inlined: this loop runs
-    once per trial per case.)
+    Each distinct condition is evaluated once, each distinct tuple of a trial's
+    conditions is counted once, and each trial then looks its result up. The
+    ranking key (eligibility, static phase/status order, more criteria known) is
+    packed into one integer; ties keep the trial-id order (the sort is stable).
     """
     wanted = normalise_status(status)
     compiled = compiled_kb(kb)
     values = [test(facts) for test in compiled.tests]
+    counted = []
+    for pick in compiled.groups:
+        truths = pick(values)
+        met, not_met = truths.count(MET), truths.count(NOT_MET)
+        counted.append((truths, met, not_met, len(truths) - met - not_met))
+    span = len(compiled.trials)
     keyed = []
     append = keyed.append
     for ct in compiled.trials:
         trial = ct.trial
         if wanted is not None and trial.status not in wanted:
             continue
-        truths = ct.pick(values)
-        met = truths.count(MET)
-        not_met = truths.count(NOT_MET)
+        truths, met, not_met, unknown = counted[ct.group]
         structured = ct.structured
-        unknown = len(truths) - met - not_met + (not structured)
+        if not structured:
+            unknown += 1
         rank, eligibility = _INELIGIBLE if not_met else _POSSIBLE if unknown else _ELIGIBLE
-        append(((rank, ct.phase_key, ct.status_rank, -(met + not_met), trial.id),
+        append(((rank * span + ct.order) * _KNOWN_MAX + _KNOWN_MAX - met - not_met,
                 TrialMatch(trial, eligibility, truths, ct.criteria, facts, structured,
                            met, not_met, unknown)))
     keyed.sort(key=itemgetter(0))
