@@ -209,14 +209,20 @@ def write_rows(rows: list[dict[str, Any]], out: Path, fmt: str) -> None:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
-    import pandas as pd
-
+    if fmt not in ("csv", "parquet"):
+        raise InputError.single("--format", f"{fmt!r} not allowed; allowed: jsonl, csv, parquet")
     flat = [{k: ("; ".join(v) if k in FLAT_LISTS and isinstance(v, list) else v)
              for k, v in row.items() if k != "report"} for row in rows]
-    frame = pd.DataFrame(flat)
+    columns = list(dict.fromkeys(k for row in flat for k in row))  # error rows have fewer
     if fmt == "csv":
-        frame.to_csv(out, index=False)
-    elif fmt == "parquet":
-        frame.to_parquet(out, index=False)
+        import csv
+
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(flat)
     else:
-        raise InputError.single("--format", f"{fmt!r} not allowed; allowed: jsonl, csv, parquet")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in flat]), out)

@@ -143,7 +143,10 @@ class Check:
     reads: tuple[str, ...]
 
     def __call__(self, facts: Facts) -> tuple[Truth, dict[str, Any]]:
-        return self.test(facts), {name: facts.get(name) for name in self.reads}
+        return self.test(facts), self.used(facts)
+
+    def used(self, facts: Facts) -> dict[str, Any]:
+        return {name: facts.get(name) for name in self.reads}
 
     def met(self, facts: Facts) -> bool:
         return self.test(facts) is MET

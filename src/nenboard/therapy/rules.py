@@ -117,9 +117,11 @@ def evaluate_rules(kb: KnowledgeBase, facts: Mapping[str, Any]) -> RuleOutcome:
     for rule in sorted(kb.rules.values(), key=lambda r: r.id):
         if not line_matches(rule.line, line_fact):
             continue
-        truth, scope_used = check_of(rule.when)(facts)
-        if truth is Truth.NOT_MET:
+        scope = check_of(rule.when)
+        truth = scope.test(facts)
+        if truth is Truth.NOT_MET:  # most rules: out of scope, nothing to report
             continue
+        scope_used = scope.used(facts)
         if truth is Truth.UNKNOWN:
             missing = [k for k, v in scope_used.items() if v is None]
             for fact in missing:
