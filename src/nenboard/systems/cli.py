@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 
 from nenboard.errors import InputError
+from nenboard.systems import DISCLAIMER
 from nenboard.systems import data as sysdata
-from nenboard.systems.pathway import DISCLAIMER
 
 app = typer.Typer(help="Systems biology: mTOR/PI3K/MAPK pathway model and clonal virtual "
                        "trials (research use only; not a clinical recommendation).",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nenboard.systems import DISCLAIMER
 from nenboard.systems.model import DEFAULT_WINDOW_MIN, READOUTS, simulate
 from nenboard.systems.perturbations import (
     DosedDrug,
@@ -18,7 +19,6 @@ from nenboard.systems.perturbations import (
 )
 from nenboard.systems.records import Genotype
 
-DISCLAIMER = "research use only; not a clinical recommendation"
 ESCAPE_THRESHOLD = 1.10  # a readout >10% above the untreated tumour counts as escape
 RANK_READOUTS = ("pS6K", "pAKT_S473", "pERK")
 
