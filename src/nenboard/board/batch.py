@@ -8,6 +8,7 @@ no code change.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -170,13 +171,33 @@ def run_batch(path: Path, *, workers: int = 0, scheduler: str | None = None,
                 progress(len(rows))
             yield from rows
         return
-    with ProcessPoolExecutor(max_workers=workers or None) as pool:
-        futures = [pool.submit(_chunk_worker, c, timestamp, full) for c in chunks]
-        for fut in futures:
-            rows = fut.result()
-            if progress:
-                progress(len(rows))
-            yield from rows
+    _load_before_fork()
+    try:
+        with ProcessPoolExecutor(max_workers=workers or None) as pool:
+            futures = [pool.submit(_chunk_worker, c, timestamp, full) for c in chunks]
+            for fut in futures:
+                rows = fut.result()
+                if progress:
+                    progress(len(rows))
+                yield from rows
+    finally:
+        gc.unfreeze()
+
+
+def _load_before_fork() -> None:
+    """Load the engines and the knowledge base once, in the parent, then freeze them.
+
+    Forked workers inherit both instead of loading their own. `gc.freeze` moves the
+    tens of thousands of long-lived knowledge-base objects out of the collector's
+    sight, so the workers' collections stop rescanning them (about 8% of a case's
+    time) and their pages stay shared between processes.
+    """
+    from nenboard.board.evaluate import run_engines  # noqa: F401  (imports every engine)
+    from nenboard.knowledge import default_kb
+    from nenboard.trials.match import compiled_kb
+
+    compiled_kb(default_kb())
+    gc.freeze()
 
 
 def _run_dask(chunks: list[list[tuple[str, Any]]], scheduler: str, timestamp: str | None,
