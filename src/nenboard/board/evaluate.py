@@ -40,7 +40,6 @@ class Findings:
     resolved and a content hash) is built only when it is wanted.
     """
 
-    case: Case
     classification: Classification
     plan: Plan
     molecular: MolecularProfile
@@ -48,7 +47,11 @@ class Findings:
 
     @property
     def listed_trials(self) -> list[TrialMatch]:
-        """The trials a report lists: they may fit and may still enrol."""
+        """The trials a report lists: they may fit and may still enrol.
+
+        The others are counted, not listed (`nenboard trials CASE` shows every
+        criterion of every trial).
+        """
         return [m for m in self.matches
                 if m.eligibility != "ineligible" and m.trial.status not in CLOSED]
 
@@ -59,7 +62,7 @@ def run_engines(case: Case, kb: KnowledgeBase) -> Findings:
     from nenboard.therapy import plan
     from nenboard.trials import match_trials
 
-    return Findings(case, classify(case, kb), plan(case, kb), annotate_case(case, kb),
+    return Findings(classify(case, kb), plan(case, kb), annotate_case(case, kb),
                     tuple(match_trials(case, kb)))
 
 
@@ -70,8 +73,6 @@ def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
     plan_json = found.plan.model_dump(mode="json")
     molecular_json = found.molecular.to_json()
     counts = Counter(m.eligibility for m in found.matches)
-    # The report lists the trials that may fit and may still enrol; the others are
-    # counted, not shown (`nenboard trials CASE` lists every criterion of every trial).
     pathway_json = None
     if pathway:
         from nenboard.board.pathway import pathway_prediction

@@ -100,7 +100,7 @@ def compile_condition(cond: Condition) -> Compiled:
 
         def all_of(facts: Facts) -> Truth:
             unknown = False
-            for part in parts:  # every part runs, as in `evaluate` (no short cut on facts)
+            for part in parts:  # the facts read come from `facts_read`, so stopping early is safe
                 t = part(facts)
                 if t is NOT_MET:
                     return NOT_MET

@@ -233,7 +233,6 @@ def default_kb() -> KnowledgeBase:
     ``NENBOARD_KB_UNCHECKED=1`` (curators mid-edit only) loads the records that
     validate and skips the cross-reference check.
     """
-
     from nenboard.knowledge.check import check
 
     if os.environ.get("NENBOARD_KB_UNCHECKED") == "1":
