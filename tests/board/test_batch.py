@@ -81,3 +81,31 @@ def test_missing_batch_input_exits_2(tmp_path, capsys):
     code, _, err = run_cli(["board", "--batch", str(tmp_path / "nope.jsonl"), "-o",
                             str(tmp_path / "o.jsonl")], capsys)
     assert code == 2 and "not found" in err
+
+
+def test_summary_rows_agree_with_the_full_report(tmp_path):
+    """The summary row is read from the engines' findings; --full adds the Report built
+    from the same findings, so both must say the same thing."""
+    rows = list(run_batch(EXAMPLES, workers=1, full=True, timestamp="2026-01-01T00:00:00+00:00"))
+    assert rows and all(r["status"] == "ok" for r in rows)
+    for row in rows:
+        report = row["report"]
+        assert row["input_hash"] == report["input_hash"]
+        assert row["kb_version"] == report["kb_version"]
+        assert row["who_label"] == report["classification"]["who_label"]
+        assert row["options"] == [f"{o['category']}:{o['therapy']}" for o in report["options"]]
+        assert row["excluded"] == [e["therapy"] for e in report["excluded"]]
+        assert row["tiers"] == sorted({a["tier"] for a in report["alterations"] if a.get("tier")})
+        assert row["eligible_trials"] == [t["nct"] or t["trial"] for t in report["trials"]
+                                          if t["eligibility"] == "eligible"]
+    assert any(r["eligible_trials"] for r in rows) and any(r["tiers"] for r in rows)
+
+
+def test_csv_keeps_every_column_when_error_rows_come_first(tmp_path):
+    ok = {"record": "a", "case_id": "c1", "status": "ok", "error": None, "who_label": "NET G1",
+          "options": ["standard:octreotide", "standard:lanreotide"], "tiers": []}
+    bad = {"record": "b", "case_id": None, "status": "invalid", "error": "tumor.ki67: too high"}
+    write_rows([bad, ok], tmp_path / "o.csv", "csv")
+    rows = pd.read_csv(tmp_path / "o.csv", keep_default_na=False).to_dict("records")
+    assert rows[0]["error"] == "tumor.ki67: too high" and rows[0]["who_label"] == ""
+    assert rows[1]["options"] == "standard:octreotide; standard:lanreotide"
