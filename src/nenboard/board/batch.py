@@ -101,7 +101,7 @@ def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
     The row summarises the engines' findings; the full cited Report is built only
     with ``full`` (it costs as much again as the engines themselves).
     """
-    from nenboard.board.evaluate import evaluate, input_hash, run_engines
+    from nenboard.board.evaluate import input_hash, run_engines, write_report
     from nenboard.case.read import case_from_data, parse_document, read_case
     from nenboard.knowledge import default_kb
 
@@ -115,10 +115,11 @@ def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
             data = parse_document(payload, label) if kind == "json" else _strip_none(payload)
             case = case_from_data(data, kb, label)
         row["case_id"] = case.id
-        row.update(summarize(run_engines(case, kb)))
+        found = run_engines(case, kb)
+        row.update(summarize(found))
         row.update(kb_version=kb.version, input_hash=input_hash(case))
         if full:
-            row["report"] = evaluate(case, kb, timestamp=timestamp).model_dump(mode="json")
+            row["report"] = write_report(case, found, kb, timestamp=timestamp).model_dump(mode="json")
     except InputError as exc:
         return {**row, "status": "invalid", "error": exc.one_line()}
     except Exception as exc:
@@ -165,23 +166,24 @@ def run_batch(path: Path, *, workers: int = 0, scheduler: str | None = None,
         yield from _run_dask(chunks, scheduler, timestamp, full, progress)
         return
     if workers == 1 or len(chunks) == 1:
-        for chunk in chunks:
-            rows = _chunk_worker(chunk, timestamp, full)
-            if progress:
-                progress(len(rows))
-            yield from rows
+        yield from _deliver((_chunk_worker(c, timestamp, full) for c in chunks), progress)
         return
     _load_before_fork()
     try:
         with ProcessPoolExecutor(max_workers=workers or None) as pool:
             futures = [pool.submit(_chunk_worker, c, timestamp, full) for c in chunks]
-            for fut in futures:
-                rows = fut.result()
-                if progress:
-                    progress(len(rows))
-                yield from rows
+            yield from _deliver((f.result() for f in futures), progress)
     finally:
         gc.unfreeze()
+
+
+def _deliver(results: Iterator[list[dict[str, Any]]],
+             progress: Callable[[int], None] | None) -> Iterator[dict[str, Any]]:
+    """Rows of each finished chunk, in chunk order, reporting progress per chunk."""
+    for rows in results:
+        if progress:
+            progress(len(rows))
+        yield from rows
 
 
 def _load_before_fork() -> None:
@@ -208,11 +210,7 @@ def _run_dask(chunks: list[list[tuple[str, Any]]], scheduler: str, timestamp: st
     client = Client(cluster if cluster else scheduler)
     try:
         futures = client.map(_chunk_worker, chunks, timestamp=timestamp, full=full, pure=False)
-        for fut in futures:
-            rows = fut.result()
-            if progress:
-                progress(len(rows))
-            yield from rows
+        yield from _deliver((f.result() for f in futures), progress)
     finally:
         client.close()
         if cluster:

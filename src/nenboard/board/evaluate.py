@@ -69,7 +69,12 @@ def run_engines(case: Case, kb: KnowledgeBase) -> Findings:
 def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
              pathway: bool = False) -> Report:
     """Evaluate one case: classification, plan, resistance, molecular, trials (+ pathway)."""
-    found = run_engines(case, kb)
+    return write_report(case, run_engines(case, kb), kb, timestamp=timestamp, pathway=pathway)
+
+
+def write_report(case: Case, found: Findings, kb: KnowledgeBase, *, timestamp: str | None = None,
+                 pathway: bool = False) -> Report:
+    """The versioned, cited Report of findings already computed for ``case``."""
     plan_json = found.plan.model_dump(mode="json")
     molecular_json = found.molecular.to_json()
     counts = Counter(m.eligibility for m in found.matches)

@@ -96,31 +96,9 @@ def compile_condition(cond: Condition) -> Compiled:
     if isinstance(cond, FactTest):
         return _compile_test(cond)
     if isinstance(cond, AllOf):
-        parts = tuple(compile_condition(c) for c in cond.all)
-
-        def all_of(facts: Facts) -> Truth:
-            unknown = False
-            for part in parts:  # the facts read come from `facts_read`, so stopping early is safe
-                t = part(facts)
-                if t is NOT_MET:
-                    return NOT_MET
-                unknown = unknown or t is UNKNOWN
-            return UNKNOWN if unknown else MET
-
-        return all_of
+        return _junction(cond.all, decisive=NOT_MET, otherwise=MET)
     if isinstance(cond, AnyOf):
-        parts = tuple(compile_condition(c) for c in cond.any)
-
-        def any_of(facts: Facts) -> Truth:
-            unknown = False
-            for part in parts:
-                t = part(facts)
-                if t is MET:
-                    return MET
-                unknown = unknown or t is UNKNOWN
-            return UNKNOWN if unknown else NOT_MET
-
-        return any_of
+        return _junction(cond.any, decisive=MET, otherwise=NOT_MET)
     inner = compile_condition(cond.not_)
 
     def not_of(facts: Facts) -> Truth:
@@ -128,6 +106,22 @@ def compile_condition(cond: Condition) -> Compiled:
         return NOT_MET if t is MET else MET if t is NOT_MET else UNKNOWN
 
     return not_of
+
+
+def _junction(conds: list[Condition], decisive: Truth, otherwise: Truth) -> Compiled:
+    """Kleene AND (a not-met part decides) or OR (a met part decides); else unknown wins."""
+    parts = tuple(compile_condition(c) for c in conds)
+
+    def junction(facts: Facts) -> Truth:
+        unknown = False
+        for part in parts:  # the facts read come from `facts_read`, so stopping early is safe
+            t = part(facts)
+            if t is decisive:
+                return decisive
+            unknown = unknown or t is UNKNOWN
+        return UNKNOWN if unknown else otherwise
+
+    return junction
 
 
 def facts_read(cond: Condition) -> tuple[str, ...]:

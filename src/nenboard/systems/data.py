@@ -7,6 +7,7 @@ through the main knowledge base's ``drugs`` records when they exist.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -83,13 +84,19 @@ def _unknown(path: str, kind: str, value: str, choices: list[str]) -> InputError
     return InputError.single(path, f"unknown {kind}{hint}", value)
 
 
+def _labels(records: Iterable[SystemsDrug | Therapy]) -> dict[str, str]:
+    """Lower-cased id, name and synonyms -> record id (the first record to claim a label wins)."""
+    table: dict[str, str] = {}
+    for rec in records:
+        for label in [rec.id, rec.name, *rec.synonyms]:
+            table.setdefault(label.lower(), rec.id)
+    return table
+
+
 def resolve_drug(name: str, data: SystemsData, path: str = "drug") -> SystemsDrug:
     """Drug by id, name or synonym (case-insensitive), also via the main KB's synonyms."""
     key = name.strip().lower()
-    table: dict[str, str] = {}
-    for drug in data.drugs.values():
-        for label in [drug.id, drug.name, *drug.synonyms]:
-            table.setdefault(label.lower(), drug.id)
+    table = _labels(data.drugs.values())
     if key in table:
         return data.drugs[table[key]]
     kb_id = data.kb_drug_names.get(key)
@@ -113,10 +120,7 @@ def resolve_genotype(name: str, data: SystemsData, path: str = "genotype") -> Ge
 def resolve_therapy(name: str, data: SystemsData, path: str = "sequence") -> Therapy:
     """Virtual-trial therapy by id or synonym; drug names map to their therapy."""
     key = name.strip().lower()
-    table: dict[str, str] = {}
-    for therapy in data.therapies.values():
-        for label in [therapy.id, therapy.name, *therapy.synonyms]:
-            table.setdefault(label.lower(), therapy.id)
+    table = _labels(data.therapies.values())
     if key in table:
         return data.therapies[table[key]]
     kb_id = data.kb_drug_names.get(key)
