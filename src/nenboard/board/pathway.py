@@ -17,12 +17,12 @@ from nenboard.knowledge.loader import KnowledgeBase
 def pathway_prediction(case: Case, kb: KnowledgeBase, therapies: list[str]) -> dict[str, Any]:
     from nenboard.systems import DISCLAIMER
     from nenboard.systems import data as sysdata
-    from nenboard.systems.case import genotypes_from_case_dict
+    from nenboard.systems.case import genotypes_for_case
     from nenboard.systems.pathway import rank_combinations, window_text
     from nenboard.systems.perturbations import dosed_drugs
 
     data = sysdata.load()
-    genotypes, unmapped = genotypes_from_case_dict(case.model_dump(mode="json"), data.genotypes)
+    genotypes, unmapped = genotypes_for_case(case, kb, data.genotypes)
     base = {"genotype": [g.id for g in genotypes], "unmapped_alterations": unmapped,
             "note": f"Mechanistic mTOR/PI3K/MAPK model; {DISCLAIMER}."}
     if not genotypes:

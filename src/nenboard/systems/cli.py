@@ -48,21 +48,16 @@ def _emit(text: str | bytes, output: Path | None) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
-def _read_case(path: Path) -> dict:
-    """The validated case (same model and errors as every other command), as data."""
-    from nenboard.interface import load_case
-
-    return load_case(path).model_dump(mode="json", exclude_none=True)
-
-
 def _genotypes(data: sysdata.SystemsData, names: list[str] | None, case: Path | None):
-    from nenboard.systems.case import genotypes_from_case_dict
+    from nenboard.interface import load_case
+    from nenboard.knowledge import default_kb
+    from nenboard.systems.case import genotypes_for_case
     from nenboard.systems.perturbations import genotypes_by_name
 
     found = genotypes_by_name(data, names or [])
     unmapped: list[dict[str, str]] = []
-    if case is not None:
-        extra, unmapped = genotypes_from_case_dict(_read_case(case), data.genotypes)
+    if case is not None:  # the same profile `nenboard molecular` builds for the case
+        extra, unmapped = genotypes_for_case(load_case(case), default_kb(), data.genotypes)
         found += [g for g in extra if g not in found]
     return found, unmapped
 
