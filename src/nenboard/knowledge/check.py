@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from nenboard.errors import Problem
 from nenboard.knowledge.conditions import Condition, fact_tests
+from nenboard.knowledge.dates import undated
 from nenboard.knowledge.facts import spec_for
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
@@ -97,6 +98,12 @@ def check(kb: KnowledgeBase) -> list[Problem]:
             if nct in seen_nct:
                 add(Problem(where, f"{nct} also in trial {seen_nct[nct]!r}; merge the records"))
             seen_nct[nct] = t.id
+        if t.status_as_of and t.status_as_of.source not in kb.sources:
+            add(Problem(f"{where}.status_as_of.source",
+                        f"unregistered source {t.status_as_of.source!r}"))
+        if t.registry and t.registry.nct not in t.nct:
+            add(Problem(f"{where}.registry.nct", f"{t.registry.nct} is not one of the trial's "
+                                                 f"NCT ids {t.nct}"))
         arm_ids = {a.id for a in t.arms} | {a.name for a in t.arms}
         for arm in t.arms:
             refs(f"{where}.arms.{arm.id}", arm.therapies, therapies, "therapy")
@@ -170,6 +177,9 @@ def check(kb: KnowledgeBase) -> list[Problem]:
     for fl in kb.flags.values():
         cond(f"flags:{fl.id}", fl.when)
 
+    for rid in undated(kb):
+        add(Problem(rid, "no date: cite a registered source (its publication date dates the "
+                         "record) or give status_as_of"))
     if len(kb.grading) != 1:
         add(Problem("grading", f"exactly one grading record expected, found {len(kb.grading)}"))
     return problems

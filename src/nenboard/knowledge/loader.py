@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -51,6 +52,7 @@ class KnowledgeBase(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     version: str
+    release: str = ""
     sources: dict[str, Source]
     therapy_classes: dict[str, TherapyClass]
     drugs: dict[str, Drug]
@@ -215,7 +217,42 @@ def load_with_problems(root: Path | str | None = None) -> tuple[KnowledgeBase, l
                     continue
                 table[rec.id] = rec
         tables[kind] = table
-    return KnowledgeBase(version=content_version(root), **tables), problems
+    release = read_release(root, problems)
+    return KnowledgeBase(version=release_version(release, content_version(root)),
+                         release=release, **tables), problems
+
+
+RELEASE_FILE = "release.yaml"
+
+
+def read_release(root: Path, problems: list[Problem] | None = None) -> str:
+    """The release named in ``release.yaml`` (``2026.12.02``; docs/changelog-kb.md), or ''."""
+    path = root / RELEASE_FILE
+    if not path.exists():
+        return ""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        data = None
+        if problems is not None:
+            problems.append(Problem(RELEASE_FILE, f"not valid YAML: {exc}"))
+    release = str(data.get("release", "")) if isinstance(data, dict) else ""
+    if not re.match(r"^\d{4}\.\d{2}\.\d{2}$", release):
+        if problems is not None:
+            problems.append(Problem(f"{RELEASE_FILE}.release", "must be the release date as "
+                                    f"YYYY.MM.DD (e.g. 2026.12.02), got {release!r}"))
+        return ""
+    return release
+
+
+def release_version(release: str, digest: str) -> str:
+    """'2026.12.02+<content hash>': the release date, then the hash of the exact content."""
+    return f"{release}+{digest}" if release else digest
+
+
+def kb_version(root: Path) -> str:
+    """The version of the knowledge base at ``root`` without loading its records."""
+    return release_version(read_release(root), content_version(root))
 
 
 def content_version(root: Path) -> str:
@@ -260,7 +297,7 @@ def _load_cached() -> KnowledgeBase:
     """
     from nenboard import __version__
 
-    path = cache_dir() / f"kb-{content_version(DATA_DIR)}-{__version__}.json"
+    path = cache_dir() / f"kb-{kb_version(DATA_DIR)}-{__version__}.json"
     try:
         return KnowledgeBase.model_validate_json(path.read_bytes())
     except (OSError, ValueError):

@@ -8,15 +8,30 @@ vocabulary and the numeric sanity of transcribed outcomes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from nenboard.knowledge.conditions import Condition
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.+\-]*$"
 NCT_PATTERN = re.compile(r"^NCT\d{8}$")
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+
+
+def _date_text(v: object) -> object:
+    """YAML reads 2016 as int and 2016-09-20 as a date; keep both as text."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()[:10]
+    return v
+
+
+PartialDate = Annotated[str, BeforeValidator(_date_text), Field(pattern=DATE_PATTERN)]
+"""A date as precise as the source gives it: ``2016``, ``2016-09`` or ``2016-09-20``."""
 
 EsmoLevel = Literal["I", "II", "III", "IV", "V"]
 EscatTier = Literal["I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "IV-B", "X"]
@@ -37,6 +52,9 @@ class Citation(Strict):
     )
     locator: str = Field(min_length=1, description="section, table or figure")
     quote: str | None = Field(default=None, description="short verbatim excerpt, optional")
+    date: PartialDate | None = Field(
+        default=None, description="date of the statement when it is not the source's publication "
+        "date (a registry record's last update, a web page's date)")
 
     @field_validator("ref", mode="before")
     @classmethod
@@ -69,6 +87,10 @@ class Source(Strict):
     title: str
     authors: str
     year: int
+    published: PartialDate = Field(description="publication date, as precise as known "
+                                   "(2016, 2016-09 or 2016-09-20); dates every record citing it")
+    published_quote: str | None = Field(
+        default=None, description="verbatim line of the source that gives the date")
     journal: str | None = None
     doi: str | None = None
     pmid: str | None = None
@@ -83,6 +105,9 @@ class Source(Strict):
         if not (self.doi or self.pmid or self.isbn or self.label_date or self.url or self.file):
             raise ValueError(f"source {self.id!r} needs a verifiable identifier (doi, pmid, "
                              "label_date, url, or the shipped seed file)")
+        if not self.published.startswith(str(self.year)):
+            raise ValueError(f"source {self.id!r}: published {self.published!r} is not in "
+                             f"year {self.year}")
         return self
 
 
@@ -161,7 +186,14 @@ class Arm(Strict):
     n: int | None = Field(default=None, ge=0)
 
 
+StudyType = Literal["interventional", "observational", "retrospective", "meta_analysis",
+                    "case_series"]
+"""retrospective, meta_analysis and case_series studies are evidence, never enrolment options."""
+
+
 class Design(Strict):
+    study_type: StudyType | None = Field(default=None, description="None = interventional "
+                                         "trial (what the sources mostly describe)")
     randomized: bool | None = None
     blinding: Literal["double-blind", "single-blind", "open-label"] | None = None
     placebo_controlled: bool | None = None
@@ -199,6 +231,36 @@ TrialStatus = Literal["completed", "active_not_recruiting", "recruiting", "not_y
 """``ongoing``: the source lists the trial as ongoing without saying whether it recruits."""
 
 
+class StatusAsOf(Strict):
+    """Whose statement the trial status is, and of when (docs/curation.md, "Dates")."""
+
+    source: str = Field(description="registered source id that states the status")
+    date: PartialDate | None = Field(default=None, description="date of the statement; "
+                                     "default: the source's publication date")
+    locator: str | None = Field(default=None, description="e.g. Table 1, NCT03375320 record")
+    file: str | None = Field(default=None, description="registry export the status was read "
+                             "from (nenboard kb update-trials)")
+
+
+class RegistrySnapshot(Strict):
+    """What a ClinicalTrials.gov record stated, as of its last update (kb update-trials).
+
+    Every value is the registry's own, taken from ``file``; ``last_update_posted``
+    is the record's lastUpdatePostDate, i.e. when the registry stated them.
+    """
+
+    nct: str
+    overall_status: str = Field(description="verbatim, e.g. ACTIVE_NOT_RECRUITING")
+    last_update_posted: PartialDate
+    status_verified: PartialDate | None = None
+    start_date: PartialDate | None = None
+    primary_completion_date: PartialDate | None = None
+    completion_date: PartialDate | None = None
+    results_posted: bool = False
+    results_first_posted: PartialDate | None = None
+    file: str = Field(description="the export file the values were read from")
+
+
 class Trial(Record):
     nct: list[str] = Field(default_factory=list)
     phase: str | None = Field(default=None, description="'1', '1/2', '2', '2/3', '3', '4'")
@@ -206,7 +268,12 @@ class Trial(Record):
     population: Population = Field(default_factory=Population)
     arms: list[Arm] = Field(default_factory=list)
     status: TrialStatus = "unknown"
-    status_source: str | None = Field(default=None, description="as of which source")
+    status_source: str | None = Field(default=None, description="as of which source (text)")
+    status_as_of: StatusAsOf | None = Field(
+        default=None, description="whose statement the status is; default: the newest source "
+        "the trial cites")
+    registry: RegistrySnapshot | None = Field(
+        default=None, description="registry values last applied by nenboard kb update-trials")
     outcomes: list[Outcome] = Field(default_factory=list)
     esmo_level: EsmoLevel | None = None
     esmo_rationale: str | None = None

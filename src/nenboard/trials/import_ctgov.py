@@ -206,6 +206,8 @@ def study_to_record(study: dict[str, Any], kb: KnowledgeBase | None, where: str,
         "status": status,
         "status_source": f"ClinicalTrials.gov {nct}" + (f", last update {updated}" if updated
                                                          else ""),
+        "status_as_of": {"source": SOURCE_ID, "date": updated, "locator": locator,
+                         "file": Path(name).name if name else None},
         "eligibility": criteria,
         "uncurated": True,
         "eligibility_text": text,
@@ -327,7 +329,8 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _str)
 
 
-FIELD_ORDER = ("id", "name", "synonyms", "nct", "phase", "status", "status_source", "design",
+FIELD_ORDER = ("id", "name", "synonyms", "nct", "phase", "status", "status_as_of",
+               "status_source", "registry", "design",
                "population", "arms", "eligibility", "uncurated", "eligibility_text",
                "ambiguities", "notes", "citations")
 
