@@ -66,7 +66,7 @@ def root(
 @app.command()
 def classify(case: Path = CaseArg, fmt: Format = FormatOpt) -> None:
     """WHO 2019 classification and grade, with cited flags."""
-    from nenboard.pathology import classify as run
+    from nenboard.facts import classify as run
     from nenboard.pathology.render import classification_panel
 
     result = run(load_case(case), kb())

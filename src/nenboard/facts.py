@@ -1,20 +1,41 @@
-"""Derive the flat case facts that rule, criterion and flag conditions test.
+"""One derivation of the patient, passed down to every engine.
 
-One function, one place: the planner, the trial matcher and the pathology flags
-all see the same facts, named in `nenboard.knowledge.facts.FACTS`. A fact the
-case does not state is absent (unknown); nothing is guessed.
+Case -> `Classification` (pathology) + `MolecularProfile` (genomics) -> `Facts`.
+`Facts` is built once per case object (`derive_facts`, memoised) and read by the
+planner, the trial matcher, the resistance analysis and the board. It is a
+mapping of flat facts (named in `nenboard.knowledge.facts.FACTS`) that the rule,
+criterion and flag conditions test, plus the typed parts those engines need:
+the full classification (with its flags), the molecular profile, the NET G3 /
+NEC differential and the treatment history read course by course.
+
+A fact the case does not state is absent (unknown); nothing is guessed. Facts
+are read-only by convention: an engine that needs a variant (e.g. the plan for
+the entity the differential supports) builds one with `Facts.variant`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from nenboard.case.model import Case
+from nenboard.genomics.model import MolecularProfile
+from nenboard.genomics.tiering import annotate_case, molecular_facts
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.memo import per_case
+from nenboard.pathology.classify import (
+    Classification,
+    Flag,
+    classify_core,
+    grading,
+    ki67_band,
+    with_flags,
+)
 
 SYSTEMIC_MODALITIES = {"systemic", "radioligand"}
 RESPONSES = {"complete_response", "partial_response"}
+HORMONAL = ("symptomatic", "both")
+RADIOLOGICAL = ("radiological", "both")
 
 
 def is_systemic(therapy_id: str | None, kb: KnowledgeBase) -> bool:
@@ -25,21 +46,78 @@ def is_systemic(therapy_id: str | None, kb: KnowledgeBase) -> bool:
     return rec is None or rec.modality in SYSTEMIC_MODALITIES
 
 
-def derive_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
-    """The facts of ``case`` (a fresh dict; callers may add to it)."""
-    return dict(_derive(case, kb))
+@dataclass(frozen=True, slots=True)
+class Differential:
+    """The NET G3 / NEC differential: what the stated differentiation says, what the
+    morphology, proliferation and molecular findings support, and whether they conflict."""
+
+    stated: str | None
+    supported: str | None  # the entity the findings support when they point one way
+    conflict: bool
+    findings: tuple[Flag, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stated": self.stated, "supported": self.supported, "conflict": self.conflict,
+                "findings": [f.model_dump(mode="json") for f in self.findings]}
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    """One history entry as the engines read it."""
+
+    index: int
+    therapy: str
+    name: str
+    classes: tuple[str, ...]
+    ids: tuple[str, ...]  # the therapy and its component drugs
+    outcome: str | None  # progression | toxicity | completed | ongoing | other
+    progressed: bool  # progression on it, or after a completed course
+    progression_type: str | None
+    best_response: str | None
+    cycles: int | None
+    toxicity: str | None
+
+
+class Facts(dict[str, Any]):
+    """Flat case facts (a mapping the condition language reads) plus typed parts."""
+
+    __slots__ = ("classification", "courses", "differential", "profile")
+
+    classification: Classification
+    profile: MolecularProfile
+    differential: Differential
+    courses: tuple[Course, ...]
+
+    def variant(self, **changes: Any) -> Facts:
+        """A copy with some flat facts changed (None removes a fact); typed parts shared."""
+        out = Facts({**self, **changes})
+        for key, value in changes.items():
+            if value is None:
+                out.pop(key, None)
+        out.classification, out.profile = self.classification, self.profile
+        out.differential, out.courses = self.differential, self.courses
+        return out
+
+
+def derive_facts(case: Case, kb: KnowledgeBase) -> Facts:
+    """The facts of ``case``, derived once per case object (shared: do not mutate)."""
+    return _derive(case, kb)
+
+
+def classify(case: Case, kb: KnowledgeBase) -> Classification:
+    """Full WHO 2019 classification with every cited flag (the `nenboard classify` result)."""
+    return derive_facts(case, kb).classification
 
 
 @per_case()
-def _derive(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
-    from nenboard.pathology.classify import classify_core
-
-    c = classify_core(case, kb)
+def _derive(case: Case, kb: KnowledgeBase) -> Facts:
+    core = classify_core(case, kb)
     t, p, img, m = case.tumor, case.patient, case.imaging, case.molecular
-    facts: dict[str, Any] = {
-        "entity": c.entity, "grade": c.grade, "differentiation": t.differentiation,
+    values: dict[str, Any] = {
+        "entity": core.entity, "grade": core.grade, "differentiation": t.differentiation,
         "morphology": t.morphology, "ki67": t.ki67, "mitoses": t.mitoses,
-        "ki67_band": c.ki67_band, "site": t.primary_site,
+        "ki67_band": core.ki67_band, "grade_band": _grade_band(core, t.ki67, kb),
+        "site": t.primary_site,
         "syndrome": t.functional_syndrome, "hereditary": t.hereditary_syndrome,
         "stage": t.stage, "resectable": t.resectable, "liver_burden": t.liver_tumor_burden,
         "bone_metastases_count": t.bone_metastases_count,
@@ -51,85 +129,158 @@ def _derive(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     }
     site = kb.sites.get(t.primary_site) if t.primary_site else None
     if site:
-        facts["site_group"] = site.group
-        facts["gep"] = site.gep
+        values["site_group"] = site.group
+        values["gep"] = site.gep
     if t.functional_syndrome:
-        facts["functional"] = t.functional_syndrome != "none"
-    facts["sstr_imaging"] = _known(img.sstr)
-    facts["fdg"] = _known(img.fdg)
-    ihc = m.ihc or {}
-    for marker, value in ihc.items():
-        facts[f"ihc.{marker}"] = value
-    sstr2 = ihc.get("SSTR2")
-    facts["sstr"] = facts["sstr_imaging"] or (sstr2 if sstr2 in ("positive", "negative") else None)
+        values["functional"] = t.functional_syndrome != "none"
+    values.update(_sstr_facts(case))
+    values["fdg"] = _known(img.fdg)
+    for marker, value in (m.ihc or {}).items():
+        values[f"ihc.{marker}"] = value
+    values.update(_extent_facts(case))
+    values.update(molecular_facts(case, kb))
+    courses = _courses(case, kb)
+    values.update(_history_facts(courses, case, kb))
+    facts = Facts({k: v for k, v in values.items() if v is not None})
 
-    if t.stage == "metastatic":
-        facts["advanced"] = True
-    elif t.stage in ("localized", "locoregional") and t.resectable is not None:
-        facts["advanced"] = not t.resectable
-    if t.metastases is not None:
-        facts["metastases"] = list(t.metastases)
-        facts["liver_metastases"] = "liver" in t.metastases
-        facts["liver_dominant"] = t.metastases == ["liver"]
-    elif t.stage in ("localized", "locoregional"):
-        facts["metastases"] = []
-        facts["liver_metastases"] = False
+    classification = with_flags(core, facts, case, kb)
+    differential = _differential(classification)
+    facts["differential_conflict"] = differential.conflict
+    if differential.supported:
+        facts["differential"] = differential.supported
+    facts.classification, facts.profile = classification, annotate_case(case, kb)
+    facts.differential, facts.courses = differential, courses
+    return facts
 
-    from nenboard.genomics.tiering import molecular_facts
 
-    facts.update(molecular_facts(case, kb))
-    facts.update(_history_facts(case, kb))
-    return {k: v for k, v in facts.items() if v is not None}
+def _grade_band(core: Classification, ki67: float | None, kb: KnowledgeBase) -> str | None:
+    """The Ki-67 band consistent with the final grade (the higher of the two indices).
+
+    A tumor G3 by mitotic count with Ki-67 15% is G3, never "Ki-67 10-20%": its band is
+    G3_le55. A NEC takes the G3 band of its Ki-67.
+    """
+    band = core.ki67_band
+    final = "G3" if core.entity == "NEC" else core.grade
+    if final is None or band is None:
+        return "G1" if final == "G1" else None
+    if band.startswith(final):
+        return band
+    if final == "G3":
+        return ki67_band(max(ki67 or 0, 21), grading(kb)) if ki67 is not None else None
+    return "G2_low" if final == "G2" else band
 
 
 def _known(value: str | None) -> str | None:
     return None if value in (None, "unknown") else value
 
 
-def _history_facts(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
-    prior: list[str] = []
-    classes: list[str] = []
-    progressed: list[str] = []
-    progressed_classes: list[str] = []
-    intolerant: list[str] = []
-    responded: list[str] = []
-    symptomatic: list[str] = []
-    symptomatic_classes: list[str] = []
+def _sstr_facts(case: Case) -> dict[str, Any]:
+    """SSTR imaging and SSTR2 IHC are separate facts.
+
+    ``sstr`` is the imaging result: PRRT and SSTR-directed trials select on imaging
+    uptake. ``sstr_status`` is "positive SSTR status by functional imaging or
+    histology" (mcclellan2022 3.1), what the SSA rules read.
+    """
+    imaging = _known(case.imaging.sstr)
+    ihc = (case.molecular.ihc or {}).get("SSTR2")
+    ihc = ihc if ihc in ("positive", "negative") else None
+    known = [v for v in (imaging, ihc) if v]
+    status = "positive" if "positive" in known else ("negative" if known else None)
+    return {"sstr": imaging, "sstr_imaging": imaging, "sstr_ihc": ihc, "sstr_status": status,
+            "sstr_ihc_only": ihc == "positive" and imaging is None}
+
+
+def _extent_facts(case: Case) -> dict[str, Any]:
+    t = case.tumor
+    out: dict[str, Any] = {}
+    if t.stage == "metastatic":
+        out["advanced"] = True
+    elif t.stage in ("localized", "locoregional") and t.resectable is not None:
+        out["advanced"] = not t.resectable
+    if t.metastases is not None:
+        out["metastases"] = list(t.metastases)
+        out["liver_metastases"] = "liver" in t.metastases
+        out["liver_dominant"] = t.metastases == ["liver"]
+    elif t.stage in ("localized", "locoregional"):
+        out["metastases"] = []
+        out["liver_metastases"] = False
+    return out
+
+
+def _differential(c: Classification) -> Differential:
+    """Findings that support NET or NEC, and whether they contradict the stated entity."""
+    findings = tuple(f for f in [*c.warnings, *c.flags] if f.supports)
+    sides = {f.supports for f in findings}
+    supported = next(iter(sides)) if len(sides) == 1 else None
+    stated = c.entity if c.entity in ("NET", "NEC") else None
+    conflict = supported is not None and stated is not None and supported != stated
+    return Differential(stated=stated, supported=supported if conflict else None,
+                        conflict=conflict, findings=findings)
+
+
+def _courses(case: Case, kb: KnowledgeBase) -> tuple[Course, ...]:
+    out = []
+    for i, e in enumerate(case.history):
+        tid = e.therapy_id
+        rec = kb.therapy(tid) if tid else None
+        progressed = (e.reason_stopped == "progression" or e.best_response == "progressive_disease"
+                      or (e.reason_stopped in ("completed", "ongoing")
+                          and e.progression_type is not None))
+        out.append(Course(
+            index=i, therapy=tid or e.therapy, name=rec.name if rec else e.therapy,
+            classes=tuple(kb.classes_of(tid)) if tid else (),
+            ids=tuple(dict.fromkeys([tid, *kb.components_of(tid)])) if tid else (),
+            outcome=e.reason_stopped, progressed=progressed, progression_type=e.progression_type,
+            best_response=e.best_response, cycles=e.cycles, toxicity=e.toxicity))
+    return tuple(out)
+
+
+def _history_facts(courses: tuple[Course, ...], case: Case, kb: KnowledgeBase) -> dict[str, Any]:
+    lists: dict[str, list[str]] = {k: [] for k in (
+        "prior_therapies", "prior_classes", "progressed_on", "progressed_on_classes",
+        "intolerant_of", "responded_to", "symptomatic_progression_on",
+        "symptomatic_progression_on_classes", "radiological_progression_on_classes",
+        "completed_courses", "ongoing_therapies")}
     line_starts: set[str] = set()
     lines = 0
-    for entry in case.history:
-        tid = entry.therapy_id
-        ids = [tid, *kb.components_of(tid)] if tid else []
-        cls = kb.classes_of(tid) if tid else []
-        prior += ids
-        classes += cls
+    last_progression: str | None = None
+    for course, entry in zip(courses, case.history, strict=True):
+        ids, cls = list(course.ids), list(course.classes)
+        lists["prior_therapies"] += ids
+        lists["prior_classes"] += cls
         # Entries started together (e.g. cisplatin and etoposide entered apart) are one line.
-        if is_systemic(tid, kb) and (entry.start is None or entry.start not in line_starts):
+        if is_systemic(entry.therapy_id, kb) and (entry.start is None
+                                                  or entry.start not in line_starts):
             lines += 1
             if entry.start:
                 line_starts.add(entry.start)
-        if entry.reason_stopped == "progression" or entry.best_response == "progressive_disease":
-            progressed += ids
-            progressed_classes += cls
-            if entry.progression_type in ("symptomatic", "both"):
-                symptomatic += ids
-                symptomatic_classes += cls
-        if entry.reason_stopped == "toxicity":
-            intolerant += ids
-        if entry.best_response in RESPONSES:
-            responded += ids
-    out: dict[str, Any] = {
-        "line": lines + 1,
-        "prior_therapies": _unique(prior), "prior_classes": _unique(classes),
-        "progressed_on": _unique(progressed), "progressed_on_classes": _unique(progressed_classes),
-        "intolerant_of": _unique(intolerant), "responded_to": _unique(responded),
-        "symptomatic_progression_on": _unique(symptomatic),
-        "symptomatic_progression_on_classes": _unique(symptomatic_classes),
-    }
-    if case.history and case.history[-1].therapy_id:
+        if course.progressed:
+            lists["progressed_on"] += ids
+            lists["progressed_on_classes"] += cls
+            if course.progression_type in HORMONAL:
+                lists["symptomatic_progression_on"] += ids
+                lists["symptomatic_progression_on_classes"] += cls
+            if course.progression_type in RADIOLOGICAL:
+                lists["radiological_progression_on_classes"] += cls
+            last_progression = course.progression_type
+        if course.outcome == "toxicity":
+            lists["intolerant_of"] += ids
+        if course.outcome == "completed" and is_systemic(entry.therapy_id, kb):
+            lists["completed_courses"] += ids
+        if course.outcome == "ongoing" or (entry.end is None and course.outcome is None
+                                           and entry.start is not None):
+            lists["ongoing_therapies"] += ids
+        if course.best_response in RESPONSES:
+            lists["responded_to"] += ids
+    out: dict[str, Any] = {"line": lines + 1, **{k: _unique(v) for k, v in lists.items()}}
+    if last_progression:
+        out["progression_type"] = last_progression
+    if courses and case.history[-1].therapy_id:
         last = case.history[-1].therapy_id
         out["last_therapy"] = last
         out["last_class"] = kb.classes_of(last)
+    if "ssa" in out["symptomatic_progression_on_classes"] and case.tumor.functional_syndrome:
+        out["anti_secretory_resistance"] = case.tumor.functional_syndrome != "none"
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nenboard.case import read_case
-from nenboard.pathology import classify
+from nenboard.facts import classify
 
 
 def _codes(kb, case):

@@ -69,7 +69,7 @@ def test_pannet_sstr_negative(kb: KnowledgeBase) -> None:
     assert {"everolimus", "sunitinib", "captem"} <= cats(p, "standard")
     offered = cats(p, "standard") | cats(p, "alternative")
     assert not offered & {"lanreotide-autogel", "octreotide-lar", "prrt-lu177-dotatate"}
-    assert "SSTR imaging negative" in excluded_reasons(p, "lanreotide-autogel")
+    assert "SSTR status negative" in excluded_reasons(p, "lanreotide-autogel")
     assert "SSTR imaging negative" in excluded_reasons(p, "prrt-lu177-dotatate")
     assert "interferon-alfa" in cats(p, "alternative")
     assert p.resistance == []
@@ -79,7 +79,9 @@ def test_si_net_refractory_carcinoid_syndrome(kb: KnowledgeBase) -> None:
     p = _plan("si_net_refractory_carcinoid_syndrome", kb)
     telo = option(p, "telotristat-ethyl", "standard")
     assert telo.triggered_by["bowel_movements_per_day"] == 6
-    prrt = option(p, "prrt-lu177-dotatate", "standard")
+    # NETTER-1 enrolled radiological progression: symptomatic progression alone is outside it.
+    prrt = option(p, "prrt-lu177-dotatate", "alternative")
+    assert any("radiological progression" in n for n in prrt.notes)
     assert prrt.evidence[0].trial == "netter-1" and prrt.esmo_level == "I"
     assert any(b.endpoint for b in prrt.benefit), "NETTER-1 numbers should be pulled from the KB"
     ever = option(p, "everolimus")

@@ -15,11 +15,12 @@ from typing import Any
 
 from nenboard import __version__
 from nenboard.case.model import Case
+from nenboard.facts import derive_facts
 from nenboard.genomics.model import MolecularProfile
 from nenboard.interface import DISCLAIMER
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Source
-from nenboard.pathology import Classification, classify
+from nenboard.pathology import Classification
 from nenboard.report.model import Reference, Report
 from nenboard.therapy.model import Plan
 from nenboard.trials.model import TrialMatch
@@ -57,12 +58,13 @@ class Findings:
 
 
 def run_engines(case: Case, kb: KnowledgeBase) -> Findings:
-    """Classification, plan with resistance, molecular tiers and trial matches."""
-    from nenboard.genomics import annotate_case
+    """Classification, plan with resistance, molecular tiers and trial matches, all read
+    from one `Facts` derivation of the case."""
     from nenboard.therapy import plan
     from nenboard.trials import match_trials
 
-    return Findings(classify(case, kb), plan(case, kb), annotate_case(case, kb),
+    facts = derive_facts(case, kb)
+    return Findings(facts.classification, plan(case, kb, facts=facts), facts.profile,
                     tuple(match_trials(case, kb)))
 
 

@@ -119,6 +119,8 @@ class HistoryEntry(Strict):
     reason_stopped: Annotated[str, _vocab(vocab.STOP_REASONS)] | None = None
     progression_type: Annotated[str, _vocab(vocab.PROGRESSION_TYPES)] | None = None
     cycles: Annotated[int, Field(ge=0)] | None = None
+    toxicity: str | None = Field(default=None, description="the toxicity that stopped it "
+                                 "(with reason_stopped: toxicity), e.g. 'grade 3 nephrotoxicity'")
     note: str | None = None
 
     @model_validator(mode="after")

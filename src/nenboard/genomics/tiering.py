@@ -36,6 +36,7 @@ from nenboard.genomics.model import (
 from nenboard.genomics.normalize import observed_from_case
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.memo import per_case
+from nenboard.pathology.classify import classify_core
 
 DISCLAIMER = ("Molecular tiers use ESCAT (Mateo et al., Ann Oncol 2018); they rank evidence, not "
               "recommendations. nenboard supports, and does not replace, a qualified clinician "
@@ -49,8 +50,6 @@ def _tier_key(tier: str | None) -> int:
 
 
 def context_of(case: Case, kb: KnowledgeBase) -> Context:
-    from nenboard.pathology.classify import classify_core
-
     c = classify_core(case, kb)
     return Context(entity=c.entity, site=case.tumor.primary_site, grade=c.grade)
 

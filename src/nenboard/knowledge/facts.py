@@ -39,11 +39,22 @@ FACTS: dict[str, FactSpec] = {
     "mitoses": FactSpec("number", "mitoses per 2 mm^2"),
     "ki67_band": FactSpec("category", "Ki-67 band: G1 <3; G2 low 3-9, high 10-20; G3 <=55, >55",
                           KI67_BANDS),
+    "grade_band": FactSpec("category", "Ki-67 band consistent with the final grade (a tumor G3 by "
+                           "mitoses is G3_le55 whatever its Ki-67)", KI67_BANDS),
+    "differential": FactSpec("category", "entity the morphology/proliferation/molecular findings "
+                             "support when it conflicts with the stated differentiation",
+                             ("NET", "NEC")),
+    "differential_conflict": FactSpec("bool", "the NET G3 / NEC findings conflict with the stated "
+                                      "differentiation"),
     "site": FactSpec("category", "primary site", SITES),
     "site_group": FactSpec("category", "embryological site group", SITE_GROUPS),
     "gep": FactSpec("bool", "primary is gastroenteropancreatic (known GEP site)"),
-    "sstr": FactSpec("category", "SSTR imaging (or SSTR2 IHC if no imaging)",
+    "sstr": FactSpec("category", "SSTR imaging uptake (SSTR PET or scintigraphy); never IHC",
                      ("positive", "negative")),
+    "sstr_status": FactSpec("category", "SSTR status by functional imaging or histology (IHC)",
+                            ("positive", "negative")),
+    "sstr_ihc": FactSpec("category", "SSTR2 immunohistochemistry", ("positive", "negative")),
+    "sstr_ihc_only": FactSpec("bool", "SSTR2 IHC positive and no SSTR imaging result"),
     "sstr_imaging": FactSpec("category", "SSTR-directed imaging result", ("positive", "negative")),
     "fdg": FactSpec("category", "FDG PET result", ("positive", "negative")),
     "krenning": FactSpec("int", "Krenning score 0-4"),
@@ -70,6 +81,14 @@ FACTS: dict[str, FactSpec] = {
     "symptomatic_progression_on": FactSpec("list", "ids of prior therapies with symptomatic progression"),
     "symptomatic_progression_on_classes": FactSpec(
         "list", "classes of prior therapies with symptomatic progression"),
+    "radiological_progression_on_classes": FactSpec(
+        "list", "classes of prior therapies with radiological progression"),
+    "progression_type": FactSpec("category", "type of the most recent progression",
+                                 ("radiological", "symptomatic", "both")),
+    "completed_courses": FactSpec("list", "ids of prior therapies given as a completed course"),
+    "ongoing_therapies": FactSpec("list", "ids of therapies still being given"),
+    "anti_secretory_resistance": FactSpec("bool", "functional tumor with symptomatic (hormonal) "
+                                          "progression on an SSA"),
     "last_therapy": FactSpec("category", "id of the most recent therapy"),
     "last_class": FactSpec("list", "classes of the most recent therapy"),
     "age": FactSpec("number", "age in years"),

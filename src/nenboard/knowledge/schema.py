@@ -215,6 +215,9 @@ class Population(Strict):
     prior_excluded: list[str] = Field(default_factory=list)
     biomarker: str | None = None
     functional: bool | None = None
+    progression: Literal["radiological", "any"] | None = Field(
+        default=None, description="progression the trial required for enrolment; 'radiological': "
+        "symptomatic (hormonal) progression alone is outside the population")
 
 
 class Criterion(Strict):
@@ -495,6 +498,9 @@ class PathologyFlag(Record):
     severity: Literal["info", "warning"] = "info"
     when: Condition
     message: str
+    supports: Literal["NET", "NEC"] | None = Field(
+        default=None, description="entity the finding supports in the NET G3 / NEC differential; "
+        "the fact deriver reads it to build the differential")
 
 
 class Syndrome(Record):

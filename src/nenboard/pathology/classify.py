@@ -8,7 +8,8 @@ reason when the facts needed are missing. Nothing is guessed.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -27,6 +28,8 @@ class Flag(BaseModel):
     message: str
     severity: Literal["info", "warning"] = "info"
     citations: list[Citation] = Field(default_factory=list)
+    supports: Literal["NET", "NEC"] | None = Field(
+        default=None, description="the entity this finding supports in the NET G3 / NEC differential")
 
 
 class Classification(BaseModel):
@@ -109,6 +112,7 @@ def classify_core(case: Case, kb: KnowledgeBase) -> Classification:
         if t.morphology:
             warnings.append(Flag(
                 code="morphology_conflict", severity="warning", citations=g.citations,
+                supports="NEC",
                 message=f"{t.morphology.replace('_', ' ')} morphology is a NEC subtype but the "
                         "tumor is called well differentiated; review the differentiation"))
     if f is not None and f < minimum:
@@ -145,24 +149,25 @@ def classify_core(case: Case, kb: KnowledgeBase) -> Classification:
         warnings=warnings, rationale=why, citations=list(g.citations))
 
 
-def classify(case: Case, kb: KnowledgeBase) -> Classification:
-    """Full classification: grade, label, OncoTree code and every cited flag."""
-    from nenboard.facts import derive_facts
+def with_flags(core: Classification, facts: Mapping[str, Any], case: Case,
+               kb: KnowledgeBase) -> Classification:
+    """The classification with every cited flag raised over the derived case facts.
 
-    result = classify_core(case, kb)
-    facts = derive_facts(case, kb)
-    warnings, flags = list(result.warnings), []
+    Takes the facts as an argument (the fact deriver calls it), so pathology never
+    imports a later stage.
+    """
+    warnings, flags = list(core.warnings), []
     for rec in kb.flags.values():
         if check_of(rec.when).met(facts):
             flag = Flag(code=rec.code, message=" ".join(rec.message.split()),
-                        severity=rec.severity, citations=rec.citations)
+                        severity=rec.severity, citations=rec.citations, supports=rec.supports)
             (warnings if rec.severity == "warning" else flags).append(flag)
     for key in (case.tumor.functional_syndrome, case.tumor.hereditary_syndrome):
         syndrome = kb.syndromes.get(key.lower()) if key else None
         if syndrome:
             flags.append(Flag(code=f"{syndrome.kind}_syndrome", citations=syndrome.citations,
                               message=_syndrome_message(syndrome)))
-    return result.model_copy(update={"warnings": warnings, "flags": flags})
+    return core.model_copy(update={"warnings": warnings, "flags": flags})
 
 
 def _syndrome_message(s) -> str:

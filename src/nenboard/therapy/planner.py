@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from nenboard.case.model import Case
-from nenboard.facts import derive_facts
+from nenboard.facts import Facts, derive_facts
 from nenboard.interface import DISCLAIMER
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
@@ -101,8 +101,9 @@ def _citation_gate(options: list[Option]) -> tuple[list[Option], list[Exclusion]
     return kept, dropped
 
 
-def plan(case: Case, kb: KnowledgeBase) -> Plan:
-    facts = derive_facts(case, kb)
+def plan(case: Case, kb: KnowledgeBase, facts: Facts | None = None) -> Plan:
+    """The plan for ``case``, read from its one `Facts` derivation (passed in by the board)."""
+    facts = facts if facts is not None else derive_facts(case, kb)
     line = show(facts.get("line"))
     outcome = evaluate_rules(kb, facts)
     candidates = [*outcome.options, *trial_options(case, kb, line),

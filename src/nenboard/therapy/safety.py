@@ -47,6 +47,8 @@ def population_gaps(pop: Population, facts: Mapping[str, Any], kb: KnowledgeBase
         gaps.append(f"SSTR {sstr} (enrolled SSTR {pop.sstr})")
     if pop.functional is False and facts.get("functional") is True:
         gaps.append(f"functional syndrome {facts.get('syndrome')} (enrolled non-functional)")
+    if pop.progression == "radiological" and facts.get("progression_type") == "symptomatic":
+        gaps.append("symptomatic (hormonal) progression only (enrolled radiological progression)")
     prior = set(_as_list(facts.get("prior_therapies")))
     prior_classes = set(_as_list(facts.get("prior_classes")))
     for item in pop.prior_required:

@@ -30,6 +30,7 @@ from typing import Any
 
 from nenboard.case.model import Case
 from nenboard.errors import InputError
+from nenboard.facts import derive_facts
 from nenboard.knowledge.compile import Compiled, compile_condition, facts_read
 from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.loader import KnowledgeBase
@@ -216,9 +217,8 @@ def match_trials(case: Case, kb: KnowledgeBase,
 @per_case()
 def _match_case(case: Case, kb: KnowledgeBase,
                 status: str | Iterable[str] | None) -> tuple[TrialMatch, ...]:
-    """One match per case object (the planner and the board both ask for it)."""
-    from nenboard.facts import derive_facts
-
+    """One match per case object (the planner and the board both ask for it), read from
+    the case's one `Facts` derivation."""
     return tuple(match_facts(derive_facts(case, kb), kb, status))
 
 
