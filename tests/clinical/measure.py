@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import test_vignettes as tv  # noqa: E402
+import test_vignettes as tv
 
 
 def run() -> tuple[dict[str, str | None], dict[str, list[str]]]:
