@@ -128,8 +128,8 @@ def _text(obj: Any) -> str:
         return ""
     if isinstance(obj, str):
         return obj
-    if isinstance(obj, dict):
-        return " | ".join(f"{k}: {_text(v)}" for k, v in obj.items())
+    if isinstance(obj, dict):  # values only: a key name such as "anti_secretory" is no evidence
+        return " | ".join(_text(v) for v in obj.values())
     if isinstance(obj, (list, tuple, set)):
         return " | ".join(_text(x) for x in obj)
     if hasattr(obj, "model_dump"):
@@ -353,6 +353,8 @@ def check_resistance(vid: str, spec: dict[str, Any]) -> str | None:
             continue
         if "radiological" in spec and r.radiological != spec["radiological"]:
             continue
+        if "anti_secretory" in spec and _anti_secretory(r) != spec["anti_secretory"]:
+            continue
         if "mechanism_matches" in spec and not any(
                 _rx(spec["mechanism_matches"]).search(_text([m.id, m.name, m.description]))
                 for m in r.mechanisms):
@@ -362,7 +364,14 @@ def check_resistance(vid: str, spec: dict[str, Any]) -> str | None:
         return None
     return "resistance entries: " + "; ".join(
         f"{r.therapy} kind={r.kind} symptomatic={r.symptomatic} radiological={r.radiological} "
+        f"anti_secretory={_anti_secretory(r)} "
         f"mechanisms={[m.id for m in r.mechanisms]}" for r in entries)
+
+
+def _anti_secretory(r: Any) -> bool | None:
+    """Anti-secretory (hormonal) resistance: the plan's own flag when it has one."""
+    flag = _get(r, "anti_secretory")
+    return flag if flag is not None else None
 
 
 def check_no_resistance(vid: str, spec: dict[str, Any]) -> str | None:
@@ -429,9 +438,12 @@ def check_no_guidance(vid: str, expected: bool) -> str | None:
 
 
 def check_differential(vid: str, spec: dict[str, Any]) -> str | None:
-    text = plan_field_text(plan_of(vid), "differential")
+    diff = _get(plan_of(vid), "differential")
+    text = _text(diff)
     if not text.strip():
         return "the plan carries no differential"
+    if _get(diff, "conflict") is False and spec.get("conflict", True):
+        return f"differential without a conflict: {text[:300]}"
     rx = _rx(spec.get("matches", "."))
     return None if rx.search(text) else f"differential: {text[:300]}"
 
