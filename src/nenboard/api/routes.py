@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Body, Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from nenboard import __version__
@@ -34,6 +34,17 @@ def register(app: FastAPI) -> None:
     def create_case(request: Request, case: dict[str, Any] = CaseBody,
                     who: Principal = clinician) -> dict[str, Any]:
         stored = service.store_case(request, case, who.name)
+        return {"id": stored.id, "label": stored.label, "input_hash": stored.input_hash}
+
+    @app.post("/cases/upload", tags=["cases"], status_code=201)
+    async def upload_case(request: Request, file: UploadFile = File(
+            ..., description="a YAML or JSON case file (DESIGN.md case format)"),
+            who: Principal = clinician) -> dict[str, Any]:
+        """Read a case file as the CLI reads it, validate and store it; 422 lists every problem."""
+        from nenboard.api.web import MAX_UPLOAD, read_upload
+
+        data = read_upload(await file.read(MAX_UPLOAD + 1), file.filename or "case")
+        stored = service.store_case(request, data, who.name)
         return {"id": stored.id, "label": stored.label, "input_hash": stored.input_hash}
 
     @app.get("/cases", tags=["cases"])

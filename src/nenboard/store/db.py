@@ -11,7 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -21,9 +21,53 @@ def default_url() -> str:
     url = os.environ.get("NENBOARD_DATABASE_URL")
     if url:
         return url
-    home = Path(os.environ.get("NENBOARD_HOME", Path.home() / ".nenboard"))
-    home.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{home / 'nenboard.db'}"
+    chosen = os.environ.get("NENBOARD_HOME")
+    home = Path(chosen) if chosen else Path.home() / ".nenboard"
+    private_dir(home)
+    db = home / "nenboard.db"
+    if not chosen:  # nenboard's own directory: tighten what an older version left open
+        _owner_only(home, 0o700)
+        if db.exists():
+            _owner_only(db, 0o600)
+    return f"sqlite:///{db}"
+
+
+def private_dir(path: Path) -> None:
+    """Create ``path`` owner-only (0700) if it is missing; an existing one is left alone."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+        _owner_only(path, 0o700)
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            path.chmod(mode)
+    except (AttributeError, OSError):  # no getuid (Windows) or not ours: leave it alone
+        pass
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a ``sqlite:///`` URL; None for in-memory or other databases."""
+    if not url.startswith("sqlite"):
+        return None
+    name = make_url(url).database
+    return Path(name) if name and name != ":memory:" and not name.startswith("file:") else None
+
+
+def prepare_sqlite(url: str) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite does (it would use the umask).
+
+    SQLite gives its journal and WAL files the database file's mode. A directory
+    nenboard creates is 0700. An existing file is left as its owner set it.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if not path.parent.exists():
+        private_dir(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 @lru_cache(maxsize=8)
@@ -37,6 +81,7 @@ def upgrade(url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
+    prepare_sqlite(url)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

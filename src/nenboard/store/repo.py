@@ -103,6 +103,17 @@ class Store:
             return list(s.execute(select(StoredReport).where(StoredReport.case_id == case_id)
                                   .order_by(StoredReport.created_at)).scalars())
 
+    def previous_report(self, report: StoredReport) -> StoredReport | None:
+        """The evaluation of the same case just before ``report`` (the audit trail orders
+        evaluations exactly; timestamps have one-second resolution)."""
+        with self.session() as s:
+            order = list(s.execute(select(AuditEvent.report_id).where(
+                AuditEvent.action == "evaluate", AuditEvent.case_id == report.case_id)
+                .order_by(AuditEvent.seq)).scalars())
+            if report.id not in order or order.index(report.id) == 0:
+                return None
+            return s.get(StoredReport, order[order.index(report.id) - 1])
+
     # -- audit -----------------------------------------------------------------------------
     def record(self, actor: str, action: str, **fields: Any) -> None:
         with self.session() as s:
