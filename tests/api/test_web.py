@@ -150,7 +150,8 @@ def test_inline_validation_messages_come_from_the_case_model(web: Any) -> None:
     assert 'id="molecular-alterations-0-alteration-err"' in html
     assert 'value="150"' in html  # what was typed is kept
     assert 'role="alert"' in html
-    r = web.client.post("/ui/cases/new", data=_form(**{"history.2.therapy": "unobtainium", "history_rows": "3"}))
+    r = web.client.post("/ui/cases/new", data=_form(**{"history.2.therapy": "unobtainium",
+                                                       "history_rows": "3"}))
     assert r.status_code == 422
     err = re.search(r'id="history-2-therapy-err">([^<]+)<', r.text)
     assert err and "unknown therapy" in err.group(1)
