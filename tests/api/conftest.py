@@ -34,6 +34,25 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def worker_postgres_url(url: str) -> str:
+    """One database per pytest-xdist worker (nenboard_test_gw0, ...), created on demand, so
+    parallel workers do not drop each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                            {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def make_store(backend: str, tmp: Path, kb: KnowledgeBase) -> Any:
     from nenboard.store.repo import Store
 
@@ -42,9 +61,10 @@ def make_store(backend: str, tmp: Path, kb: KnowledgeBase) -> Any:
     assert PG_URL
     from nenboard.store.db import engine_for
 
-    engine_for(PG_URL).dispose()
-    reset_postgres(PG_URL)
-    return Store(PG_URL, kb_version=kb.version)
+    url = worker_postgres_url(PG_URL)
+    engine_for(url).dispose()
+    reset_postgres(url)
+    return Store(url, kb_version=kb.version)
 
 
 @dataclass
