@@ -7,14 +7,13 @@ the problem; 1 internal error. No tracebacks unless NENBOARD_DEBUG=1.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 from pathlib import Path
 
 import typer
 import yaml
-from rich.syntax import Syntax
-from rich.table import Table
 
 # typer 0.29 vendors click as typer._click; older releases use click itself.
 try:
@@ -28,12 +27,14 @@ from nenboard.interface import (
     DISCLAIMER,
     Format,
     console,
+    emit,
     err_console,
     kb,
     load_case,
     print_json,
     to_jsonable,
 )
+from nenboard.layout import Doc
 
 app = typer.Typer(
     name="nenboard",
@@ -45,8 +46,10 @@ app = typer.Typer(
 kb_app = typer.Typer(help="Inspect and check the curated knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
-CaseArg = typer.Argument(..., help="case file (YAML or JSON)", show_default=False)
+CaseArg = typer.Argument(..., help="case file (YAML or JSON; - reads standard input)",
+                         show_default=False)
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="output format")
+DetailOpt = typer.Option(False, "--detail", help="everything (default: the summary)")
 
 
 def _version(value: bool) -> None:
@@ -64,16 +67,18 @@ def root(
 
 
 @app.command()
-def classify(case: Path = CaseArg, fmt: Format = FormatOpt) -> None:
+def classify(case: Path = CaseArg, fmt: Format = FormatOpt, detail: bool = DetailOpt) -> None:
     """WHO 2019 classification and grade, with cited flags."""
     from nenboard.facts import classify as run
-    from nenboard.pathology.render import classification_panel
+    from nenboard.pathology.render import classification_doc, classification_tsv
 
     result = run(load_case(case), kb())
     if fmt is Format.json:
         print_json(result)
+    elif fmt is Format.tsv:
+        emit(classification_tsv(result), fmt)
     else:
-        console.print(classification_panel(result, title=str(case)))
+        emit(classification_doc(result, title=str(case), detail=detail), fmt)
 
 
 @kb_app.command("check")
@@ -123,10 +128,23 @@ def kb_show(record_id: str = typer.Argument(..., help="id, name, synonym or NCT 
     if fmt is Format.json:
         print_json({"kind": kind, "record": data})
         return
-    console.print(f"[bold]{kind}[/bold]: [cyan]{rec.id}[/cyan] - {getattr(rec, 'name', '')}")
     clean = {k: v for k, v in data.items() if v not in (None, [], {}, "")}
-    console.print(Syntax(yaml.safe_dump(clean, sort_keys=False, allow_unicode=True, width=100),
-                         "yaml", word_wrap=True))
+    if fmt is Format.tsv:
+        doc = Doc()
+        table = doc.table(["field", "value"])
+        for k, v in clean.items():
+            table.add(k, v if isinstance(v, str | int | float) else json.dumps(v,
+                                                                               ensure_ascii=False))
+        emit(doc, fmt)
+        return
+    doc = Doc()
+    doc.para(f"{kind}: {rec.id} - {getattr(rec, 'name', '')}", style="bold")
+    text = yaml.safe_dump(clean, sort_keys=False, allow_unicode=True, width=10**6)
+    for line in text.splitlines():  # long values continue indented: still valid YAML
+        lead = len(line) - len(line.lstrip(" -"))
+        doc.para(line.strip(), indent=len(line) - len(line.lstrip(" ")), hang=lead + 2)
+        doc.blocks[-1].text = line.lstrip(" ")
+    emit(doc, fmt)
 
 
 @kb_app.command("search")
@@ -139,13 +157,14 @@ def kb_search(text: str = typer.Argument(..., help="any name, synonym, id or NCT
     if fmt is Format.json:
         print_json([{"kind": k, "id": r.id, "name": getattr(r, "name", r.id)} for k, r, _ in hits])
         return
-    if not hits:
-        console.print(f"no match for {text!r}")
+    if not hits and fmt is not Format.tsv:
+        console.print(f"no match for {text!r}", markup=False)
         return
-    table = Table("kind", "id", "name")
+    doc = Doc()
+    table = doc.table(["kind", "id", "name"], nowrap={1})  # ids whole: `kb show ID` needs them
     for kind, rec, _ in hits:
-        table.add_row(kind, rec.id, getattr(rec, "name", ""))
-    console.print(table)
+        table.add(kind, rec.id, getattr(rec, "name", ""))
+    emit(doc, fmt)
 
 
 @app.command()
@@ -153,7 +172,9 @@ def demo(out: Path = typer.Option(Path("nenboard-demo"), "-o", "--output",
                                   help="folder for the demo's reports")) -> None:
     """Run everything on the bundled example cases and print a summary."""
     from nenboard.demo import run_demo
+    from nenboard.interface import check_output
 
+    check_output(out, directory=True)
     run_demo(out)
 
 
@@ -170,8 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("NENBOARD_DEBUG") == "1"
     try:
         app(args=argv, prog_name="nenboard", standalone_mode=False)
-    except InputError as exc:
-        err_console.print(f"error: {exc.one_line()}", markup=False)
+    except InputError as exc:  # one line per problem, each naming its field
+        for line in exc.lines():
+            err_console.print(f"error: {line}", markup=False, soft_wrap=True)
         return 2
     except typer.Exit as exc:
         return exc.exit_code

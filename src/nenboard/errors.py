@@ -37,11 +37,16 @@ class InputError(Exception):
     ) -> InputError:
         return cls([Problem(path, message, value)], source)
 
-    def one_line(self) -> str:
+    def lines(self) -> list[str]:
+        """One complete line per problem (source, field, message, value): the CLI prints
+        each, so every line names its field on its own and nothing is hidden."""
         head = f"{self.source}: " if self.source else ""
-        first = str(self.problems[0]) if self.problems else "invalid input"
-        more = len(self.problems) - 1
-        return head + first + (f" (and {more} more problem{'s' * (more > 1)})" if more > 0 else "")
+        return [head + str(p) for p in self.problems] or [head + "invalid input"]
+
+    def one_line(self) -> str:
+        """Every problem on one line (batch rows, logs), separated by ' | '."""
+        head = f"{self.source}: " if self.source else ""
+        return head + (" | ".join(str(p) for p in self.problems) or "invalid input")
 
     def __str__(self) -> str:
         return self.one_line()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from nenboard.case import Case, read_case
+from nenboard.errors import InputError
 from nenboard.knowledge import KnowledgeBase, default_kb
 
 DISCLAIMER = ("nenboard supports, and does not replace, the judgement of a qualified clinician "
@@ -24,6 +28,41 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class Format(StrEnum):
     table = "table"
     json = "json"
+    tsv = "tsv"
+
+
+def check_output(out: Path | None, directory: bool = False) -> Path | None:
+    """Fail fast (exit 2, naming the path) on an output path that cannot be written,
+    before any work is done: a missing or unwritable folder, or a folder given as a file."""
+    if out is None or str(out) == "-":
+        return out
+    if directory:
+        if out.exists() and not out.is_dir():
+            raise InputError.single(str(out), "exists and is not a folder; expected an "
+                                    "output folder")
+        parent = out if out.exists() else out.parent
+    else:
+        if out.is_dir():
+            raise InputError.single(str(out), "is a folder; expected an output file name")
+        parent = out.parent
+    parent = parent if str(parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError.single(str(out), f"cannot write here: folder {str(parent)!r} does "
+                                "not exist")
+    target = out if out.exists() else parent
+    if not os.access(target, os.W_OK):
+        raise InputError.single(str(out), "cannot write here: permission denied")
+    return out
+
+
+@contextlib.contextmanager
+def working(message: str) -> Iterator[None]:
+    """A spinner on stderr for work that can take seconds (only on a terminal)."""
+    if not err_console.is_terminal:
+        yield
+        return
+    with err_console.status(message):
+        yield
 
 
 def kb() -> KnowledgeBase:
@@ -60,9 +99,27 @@ def write_output(text: str | bytes, out: Path | None) -> None:
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        out.write_bytes(text)
+    check_output(out)
+    try:
+        if isinstance(text, bytes):
+            out.write_bytes(text)
+        else:
+            out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError.single(str(out), f"cannot write: {exc.strerror or exc}") from None
+    err_console.print(f"wrote {out}", markup=False)
+
+
+def width() -> int:
+    """The width tables and text are laid out for (terminal width; 80 when piped)."""
+    return console.width
+
+
+def emit(doc: Any, fmt: Format, out: Path | None = None) -> None:
+    """Print a `layout.Doc` as text at the terminal width, or its tables as TSV."""
+    if fmt is Format.tsv:
+        write_output(doc.tsv(), out)
+    elif out is not None:
+        write_output(doc.text(width()), out)
     else:
-        out.write_text(text, encoding="utf-8")
-    err_console.print(f"wrote {out}")
+        doc.print(console)

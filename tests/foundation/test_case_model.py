@@ -86,7 +86,11 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(InputError) as info:
         read_case({"tumor": {"ki67": 200, "mitoses": -1}, "patient": {"ecog": 9}})
     assert len(info.value.problems) == 3
-    assert "and 2 more problems" in info.value.one_line()
+    lines = info.value.lines()
+    assert len(lines) == 3
+    for path in ("tumor.ki67", "tumor.mitoses", "patient.ecog"):
+        assert path in info.value.one_line()
+        assert sum(path in line for line in lines) == 1
 
 
 @pytest.mark.parametrize("text", ["", "   \n", "a: [", "{not json", "\x00\x01"])

@@ -9,10 +9,18 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
 from nenboard.errors import InputError
-from nenboard.interface import DISCLAIMER, console, err_console, kb, load_case, write_output
+from nenboard.interface import (
+    DISCLAIMER,
+    check_output,
+    console,
+    err_console,
+    kb,
+    load_case,
+    working,
+    write_output,
+)
 
 
 class ReportFormat(StrEnum):
@@ -71,6 +79,7 @@ def register(app: typer.Typer) -> None:
         """GEP-NEN samples of a cBioPortal study as cases (as far as its fields allow)."""
         from nenboard.case.cbioportal import cases_from_study
 
+        check_output(out)
         n, skipped = 0, {}
         lines = []
         for _, case, reason in cases_from_study(study, kb()):
@@ -98,9 +107,13 @@ def register(app: typer.Typer) -> None:
 
         if fmt is ReportFormat.pdf and out is None:
             raise InputError.single("--output", "PDF output needs -o FILE")
-        report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp),
-                          pathway=pathway)
-        write_output(render_report(report, kb(), fmt.value), out)
+        check_output(out)
+        with working(f"evaluating{' and simulating the pathway' if pathway else ''}"):
+            report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp),
+                              pathway=pathway)
+        with working(f"rendering {fmt.value.upper()}"):
+            rendered = render_report(report, kb(), fmt.value)
+        write_output(rendered, out)
 
     @app.command("board")
     def board_command(
@@ -122,11 +135,13 @@ def register(app: typer.Typer) -> None:
         if (case is None) == (batch is None):
             raise InputError.single("CASE", "give one case file or --batch PATH (not both)")
         if case is not None:
+            check_output(out)
             report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp))
             write_output(report.model_dump_json(indent=2), out)
             return
         if out is None:
             raise InputError.single("--output", "a batch needs -o OUT")
+        check_output(out)
         kb()  # fail fast on a broken knowledge base, before spawning workers
         summary, rows = BatchSummary(), []
         with Progress("[progress.description]{task.description}", BarColumn(),
@@ -144,12 +159,17 @@ def register(app: typer.Typer) -> None:
 
 
 def print_summary(s) -> None:
-    console.print(f"[bold]{s.total}[/bold] cases: {s.ok} evaluated, {s.errors} with errors")
+    from nenboard.interface import Format, emit
+    from nenboard.layout import Doc
+
+    doc = Doc()
+    doc.para(f"{s.total} cases: {s.ok} evaluated, {s.errors} with errors", style="bold")
     for title, counter in (("WHO 2019", s.entities), ("options", s.options),
                            ("ESCAT tiers", s.tiers), ("errors", s.error_reasons)):
         if counter:
-            table = Table(title, "cases")
+            doc.para("")
+            table = doc.table([title, "cases"])
             for key, n in counter.most_common(12):
-                table.add_row(str(key), str(n))
-            console.print(table)
-    console.print(DISCLAIMER)
+                table.add(str(key), str(n))
+    doc.heading(DISCLAIMER)
+    emit(doc, Format.table)

@@ -8,6 +8,7 @@ the history are resolved through the knowledge base's names and synonyms.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any, get_args
 
@@ -20,6 +21,8 @@ from nenboard.errors import InputError, Problem
 from nenboard.knowledge.loader import KnowledgeBase
 
 MAX_BYTES = 2_000_000
+STDIN = "-"  # the path that means "read the case from standard input"
+STDIN_NAME = "<stdin>"
 
 
 def parse_document(text: str, name: str = "case") -> Any:
@@ -41,6 +44,8 @@ def parse_document(text: str, name: str = "case") -> Any:
 def read_text(path: str | Path, expected: str = "a YAML or JSON case",
               max_bytes: int = MAX_BYTES) -> str:
     """The text of an input file; a clean `InputError` naming the file otherwise."""
+    if str(path) == STDIN:
+        return _read_stdin(expected, max_bytes)
     path = Path(path)
     if not path.exists():
         raise InputError.single(str(path), "file not found")
@@ -54,13 +59,25 @@ def read_text(path: str | Path, expected: str = "a YAML or JSON case",
         raise InputError.single(str(path), f"not UTF-8 text; expected {expected}") from None
 
 
+def _read_stdin(expected: str, max_bytes: int) -> str:
+    """Standard input as text (`-` as CASE), with the same limits as a file."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(max_bytes + 1) if stream is not None else sys.stdin.read().encode()
+    if len(raw) > max_bytes:
+        raise InputError.single(STDIN_NAME, f"input larger than {max_bytes} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError.single(STDIN_NAME, f"not UTF-8 text; expected {expected}") from None
+
+
 def read_case(source: str | Path | dict[str, Any], kb: KnowledgeBase | None = None) -> Case:
-    """Validate a case from a file path or an already-parsed mapping."""
+    """Validate a case from a file path, `-` (standard input) or a parsed mapping."""
     name = "case"
     if isinstance(source, dict):
         data: Any = source
     else:
-        name = str(source)
+        name = STDIN_NAME if str(source) == STDIN else str(source)
         data = parse_document(read_text(source), name)
     return case_from_data(data, kb, name)
 
@@ -72,8 +89,30 @@ def case_from_data(data: Any, kb: KnowledgeBase | None = None, name: str = "case
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise InputError(problems_from(exc, Case), source=name) from None
+        problems = problems_from(exc, Case)
+        if kb is not None:  # unknown therapy names too, so every problem is listed at once
+            seen = {p.path for p in problems}
+            problems += [p for p in _therapy_problems(data.get("history"), kb)
+                         if p.path not in seen]
+        raise InputError(problems, source=name) from None
     return resolve_therapies(case, kb, name) if kb is not None else case
+
+
+def _therapy_problem(i: int, name: str, kb: KnowledgeBase) -> Problem:
+    hint = suggest(name, kb.therapy_names(with_synonyms=True))
+    did = f"; did you mean {hint!r}?" if hint else "."
+    return Problem(f"history[{i}].therapy",
+                   f"unknown therapy{did} Any drug or regimen name or synonym "
+                   "in the knowledge base is allowed (see `nenboard kb search`)", name)
+
+
+def _therapy_problems(history: Any, kb: KnowledgeBase) -> list[Problem]:
+    """Unknown therapy names in raw (not yet validated) history entries."""
+    if not isinstance(history, list):
+        return []
+    return [_therapy_problem(i, e["therapy"].strip(), kb) for i, e in enumerate(history)
+            if isinstance(e, dict) and isinstance(e.get("therapy"), str) and e["therapy"].strip()
+            and kb.resolve_therapy(e["therapy"].strip()) is None]
 
 
 def resolve_therapies(case: Case, kb: KnowledgeBase, name: str = "case") -> Case:
@@ -83,12 +122,7 @@ def resolve_therapies(case: Case, kb: KnowledgeBase, name: str = "case") -> Case
     for i, entry in enumerate(case.history):
         tid = kb.resolve_therapy(entry.therapy)
         if tid is None:
-            hint = suggest(entry.therapy, kb.therapy_names(with_synonyms=True))
-            did = f"; did you mean {hint!r}?" if hint else ""
-            problems.append(Problem(f"history[{i}].therapy",
-                                    f"unknown therapy{did} Any drug or regimen name or synonym "
-                                    "in the knowledge base is allowed (see `nenboard kb search`)",
-                                    entry.therapy))
+            problems.append(_therapy_problem(i, entry.therapy, kb))
         entries.append(entry.model_copy(update={"therapy_id": tid}))
     if problems:
         raise InputError(problems, source=name)
@@ -105,8 +139,7 @@ def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[Problem]
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            allowed = _allowed_keys(model, loc[:-1])
-            msg = "unknown key" + (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+            msg = _unknown_key_message(model, loc[:-1], str(err["loc"][-1]))
         elif err["type"] == "missing":
             msg = "required"
         elif err["type"] in _BOUNDS:
@@ -116,6 +149,34 @@ def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[Problem]
             value = None
         out.append(Problem(path, msg, value))
     return out
+
+
+def _norm_key(key: str) -> str:
+    return key.lower().replace("_", "").replace("-", "").replace(" ", "")
+
+
+def _unknown_key_message(model: type[BaseModel], parent: list[Any], key: str) -> str:
+    """'unknown key; did you mean 'ki67'? allowed keys: ...' (ki_67, Ki-67 -> ki67), or the
+    section where the key belongs when it is misplaced (ki67 at top level -> tumor.ki67)."""
+    allowed = _allowed_keys(model, parent)
+    by_norm = {_norm_key(k): k for k in allowed}
+    hint = by_norm.get(_norm_key(key)) or suggest(key, allowed)
+    if hint is None and _norm_key(key):
+        hint = _elsewhere(model, _norm_key(key))
+    did = f"; did you mean {hint!r}?" if hint else "."
+    return "unknown key" + did + (f" Allowed keys: {', '.join(allowed)}" if allowed else "")
+
+
+def _elsewhere(model: type[BaseModel], norm: str) -> str | None:
+    """The dotted path of a same-named key in another section of the case, if any."""
+    for section, field in model.model_fields.items():
+        inner = _inner_model(field.annotation)
+        if inner is None:
+            continue
+        for key in inner.model_fields:
+            if key != "therapy_id" and _norm_key(key) == norm:
+                return f"{section}.{key}"
+    return None
 
 
 _BOUNDS = {"less_than_equal", "greater_than_equal", "less_than", "greater_than"}

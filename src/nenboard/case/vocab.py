@@ -71,7 +71,7 @@ def not_allowed(value: object, allowed: tuple[str, ...] | list[str]) -> str:
     """Message for a value outside a vocabulary, with a suggestion when close."""
     hint = suggest(value, allowed) if isinstance(value, str) else None
     listed = ", ".join(allowed) if len(allowed) <= 14 else ", ".join(allowed[:14]) + ", ..."
-    did = f"; did you mean {hint!r}?" if hint else ""
+    did = f"; did you mean {hint!r}?" if hint else "."
     return f"{value!r} is not allowed{did} Allowed: {listed}"
 
 

@@ -15,6 +15,7 @@ class MolFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    tsv = "tsv"
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +25,10 @@ def register(app: typer.Typer) -> None:
 def molecular(
     case: Path | None = typer.Argument(None, help="case file (YAML/JSON); omit for cohort mode",
                                        show_default=False),
-    fmt: MolFormat = typer.Option(MolFormat.table, "--format", "-f", help="table, json or csv"),
+    fmt: MolFormat = typer.Option(MolFormat.table, "--format", "-f",
+                                  help="table, json, csv or tsv"),
+    detail: bool = typer.Option(False, "--detail", help="table: every alteration with its "
+                                "evidence and source (default: the tiered ones first)"),
     maf: Path | None = typer.Option(None, "--maf", help="cohort: MAF file (cBioPortal/GENIE)"),
     clinical: Path | None = typer.Option(None, "--clinical",
                                          help="cohort: sample table (SAMPLE_ID, ONCOTREE_CODE "
@@ -45,11 +49,14 @@ def molecular(
     out: Path | None = typer.Option(None, "-o", "--output", help="write to this file"),
 ) -> None:
     """Tier a case's alterations (ESCAT, NET vs NEC context), or profile a cohort."""
+    from nenboard.interface import check_output
+
+    check_output(out)
     if case is not None:
         if maf or clinical or cna or sv or status:
             raise InputError.single("CASE", "give a case file or cohort files (--maf/--clinical), "
                                     "not both")
-        _case(case, fmt, vcf, out)
+        _case(case, fmt, vcf, out, detail)
         return
     if clinical is None:
         raise InputError.single("--clinical", "cohort mode needs --clinical (or give a CASE file)")
@@ -68,11 +75,12 @@ def _emit(text: str, out: Path | None) -> None:
     write_output(text, out)
 
 
-def _case(path: Path, fmt: MolFormat, vcfs: list[Path], out: Path | None) -> None:
+def _case(path: Path, fmt: MolFormat, vcfs: list[Path], out: Path | None,
+          detail: bool = False) -> None:
     from nenboard.genomics.model import MolecularProfile
     from nenboard.genomics.readers import read_vcf
     from nenboard.genomics.tiering import Annotator, annotate_case
-    from nenboard.interface import console, dumps, kb, load_case
+    from nenboard.interface import Format, dumps, emit, kb, load_case
 
     base = kb()
     case = load_case(path)
@@ -98,11 +106,16 @@ def _case(path: Path, fmt: MolFormat, vcfs: list[Path], out: Path | None) -> Non
                         ";".join(d["directions"]), ";".join(d["drugs"]), ";".join(d["assertions"]),
                         d["source"]])
         _emit(buf.getvalue(), out)
-    else:
-        from nenboard.genomics.render import profile_table
+    elif fmt is MolFormat.tsv:
+        from nenboard.genomics.render import profile_tsv
 
-        console.print(profile_table(profile, title=str(path)))
-        console.print(f"[dim]{profile.disclaimer}[/dim]")
+        emit(profile_tsv(profile), Format.tsv, out)
+    else:
+        from nenboard.genomics.render import profile_doc
+
+        doc = profile_doc(profile, title=str(path), detail=detail)
+        doc.heading(profile.disclaimer, style="dim")
+        emit(doc, Format.table, out)
 
 
 def _where_samples(path: Path, where: list[str]) -> set[str]:
@@ -139,7 +152,7 @@ def _cohort(fmt: MolFormat, maf: Path | None, clinical: Path, cna: Path | None, 
         read_vcf,
     )
     from nenboard.genomics.render import cohort_csv, cohort_frequency_table, cohort_samples_table
-    from nenboard.interface import console, dumps, err_console, kb
+    from nenboard.interface import Format, dumps, emit, err_console, kb
 
     base = kb()
     info = read_clinical(clinical, base)
@@ -176,7 +189,8 @@ def _cohort(fmt: MolFormat, maf: Path | None, clinical: Path, cna: Path | None, 
     elif fmt is MolFormat.csv:
         _emit(cohort_csv(cohort), out)
     else:
-        console.print(cohort_samples_table(cohort))
-        console.print(cohort_frequency_table(cohort, only_referenced=not all_genes))
+        doc = cohort_samples_table(cohort)
+        doc.blocks += cohort_frequency_table(cohort, only_referenced=not all_genes).blocks
+        emit(doc, Format.tsv if fmt is MolFormat.tsv else Format.table)
         if out is not None:
             _emit(cohort_csv(cohort), out)

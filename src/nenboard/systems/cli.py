@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from nenboard.errors import InputError
+from nenboard.interface import working
 from nenboard.systems import DISCLAIMER
 from nenboard.systems import data as sysdata
 
@@ -21,9 +22,10 @@ app = typer.Typer(help="Systems biology: mTOR/PI3K/MAPK pathway model and clonal
                        "trials (research use only; not a clinical recommendation).",
                   no_args_is_help=True)
 
-Fmt = Annotated[str, typer.Option("--format", "-f", help="table | json | png")]
+Fmt = Annotated[str, typer.Option("--format", "-f", help="table | json | tsv | png")]
 Out = Annotated[Path | None, typer.Option("--output", "-o", help="write to FILE")]
-CaseOpt = Annotated[Path | None, typer.Option("--case", help="case file (YAML/JSON)")]
+CaseOpt = Annotated[Path | None, typer.Option("--case", help="case file (YAML/JSON; - reads "
+                                                               "standard input)")]
 GenoOpt = Annotated[list[str] | None, typer.Option("--genotype", "-g",
                                                    help="e.g. TSC2_loss (repeatable)")]
 
@@ -35,17 +37,21 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return f
 
 
+def _check_out(output: Path | None) -> None:
+    from nenboard.interface import check_output
+
+    check_output(output)
+
+
 def _emit(text: str | bytes, output: Path | None) -> None:
     if output is None:
         if isinstance(text, bytes):
             raise InputError.single("output", "png output needs -o FILE")
         typer.echo(text)
         return
-    if isinstance(text, bytes):
-        output.write_bytes(text)
-    else:
-        output.write_text(text + "\n", encoding="utf-8")
-    typer.echo(f"wrote {output}", err=True)
+    from nenboard.interface import write_output
+
+    write_output(text if isinstance(text, bytes) else text + "\n", output)
 
 
 def _genotypes(data: sysdata.SystemsData, names: list[str] | None, case: Path | None):
@@ -62,19 +68,23 @@ def _genotypes(data: sysdata.SystemsData, names: list[str] | None, case: Path | 
     return found, unmapped
 
 
-def _table(title: str, columns: list[str], rows: list[list[object]], footer: str) -> str:
-    from rich.console import Console
-    from rich.table import Table
+def _table(title: str, columns: list[str], rows: list[list[object]], footer: str,
+           fmt: str = "table") -> str:
+    """The table as text at the terminal width (words never split), or as TSV."""
+    from nenboard.interface import width
+    from nenboard.layout import Doc
 
-    table = Table(title=title, caption=footer)
-    for c in columns:
-        table.add_column(c)
+    doc = Doc()
+    if fmt != "tsv":
+        doc.para(title, style="bold")
+    table = doc.table(columns)
     for r in rows:
-        table.add_row(*[str(x) for x in r])
-    console = Console(record=True, width=120)
-    with console.capture() as cap:
-        console.print(table)
-    return cap.get().rstrip()
+        table.add(*r)
+    if fmt == "tsv":
+        return doc.tsv().rstrip("\n")
+    for line in footer.splitlines():
+        doc.para(line)
+    return doc.text(width()).rstrip()
 
 
 @app.command()
@@ -92,7 +102,8 @@ def pathway(
     from nenboard.systems.pathway import predict
     from nenboard.systems.perturbations import dosed_drugs
 
-    fmt = _check_format(fmt, ("table", "json", "png"))
+    fmt = _check_format(fmt, ("table", "json", "png", "tsv"))
+    _check_out(output)
     if not math.isfinite(window_min) or not 1 <= window_min <= 1440:
         raise InputError.single("window_min", "must be between 1 and 1440 minutes", window_min)
     data = sysdata.load()
@@ -118,7 +129,7 @@ def pathway(
               f"{esc['erk_rebound_fold']:.2f}x. {DISCLAIMER}")
     title = (f"{' + '.join(d.drug.name for d in drugs)} on "
              f"{', '.join(g.id for g in genotypes) or 'wild type'}")
-    _emit(_table(title, ["readout", "baseline", "treated", "fold"], rows, footer), output)
+    _emit(_table(title, ["readout", "baseline", "treated", "fold"], rows, footer, fmt), output)
 
 
 @app.command()
@@ -139,7 +150,8 @@ def rank(
     from nenboard.systems.pathway import rank_combinations
     from nenboard.systems.perturbations import DosedDrug, dosed_drugs
 
-    fmt = _check_format(fmt, ("table", "json"))
+    fmt = _check_format(fmt, ("table", "json", "tsv"))
+    _check_out(output)
     if not 1 <= max_size <= 3:
         raise InputError.single("max_size", "must be 1, 2 or 3", max_size)
     data = sysdata.load()
@@ -155,7 +167,8 @@ def rank(
             if d.effects and key not in seen:
                 seen.add(key)
                 candidates.append(DosedDrug(d, d.default_dose_nm or 1.0))
-    rows = rank_combinations(candidates, genotypes, max_size, mapper=mapper(scheduler))
+    with working(f"simulating {len(candidates)} drugs in combinations of up to {max_size}"):
+        rows = rank_combinations(candidates, genotypes, max_size, mapper=mapper(scheduler))
     doc = {"genotype": [g.id for g in genotypes], "unmapped_alterations": unmapped,
            "score": "mean of pS6K, pAKT_S473, pERK relative to the untreated tumour "
                     "(lower = stronger suppression)",
@@ -171,7 +184,7 @@ def rank(
                   for r in rows[:top]]
     title = f"Pathway suppression ranking: {', '.join(doc['genotype']) or 'wild type'}"
     _emit(_table(title, ["#", "drugs", "score", "pS6K", "pAKT S473", "pERK", "escape"],
-                 table_rows, DISCLAIMER), output)
+                 table_rows, DISCLAIMER, fmt), output)
 
 
 @app.command()
@@ -189,7 +202,8 @@ def trial(
     from nenboard.systems.data import resolve_therapy
     from nenboard.systems.trial import run_sequence, summarise
 
-    fmt = _check_format(fmt, ("table", "json", "png"))
+    fmt = _check_format(fmt, ("table", "json", "png", "tsv"))
+    _check_out(output)
     if not 1 <= patients <= 2_000_000:
         raise InputError.single("patients", "must be between 1 and 2,000,000", patients)
     data = sysdata.load()
@@ -200,9 +214,10 @@ def trial(
     if population not in data.trials:
         raise InputError.single("population", f"must be one of {', '.join(data.trials)}",
                                 population)
-    calibration = cal.cached(data)
-    summary = summarise(run_sequence(therapies, data, calibration, patients, seed, population),
-                        calibration)
+    with working(f"virtual trial: {patients:,} patients through {' -> '.join(names)}"):
+        calibration = cal.cached(data)
+        summary = summarise(run_sequence(therapies, data, calibration, patients, seed,
+                                         population), calibration)
     if fmt == "png":
         from nenboard.systems.plots import km_figure
 
@@ -217,12 +232,13 @@ def trial(
               f"{summary['calibration']['max_relative_error']:.1%}. {DISCLAIMER}")
     _emit(_table(f"Virtual trial {' -> '.join(summary['sequence'])} (n={patients}, "
                  f"seed={seed})", ["line", "n", "events", "median PFS (mo)", "95% CI"],
-                 rows, footer), output)
+                 rows, footer, fmt), output)
 
 
 @app.command("export-sbml")
 def export_sbml(output: Out = None) -> None:
     """Export the pathway model as SBML (validated with libSBML)."""
+    _check_out(output)
     from nenboard.systems.sbml import export_sbml as export
     from nenboard.systems.sbml import validate_sbml
 

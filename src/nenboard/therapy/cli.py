@@ -1,4 +1,4 @@
-"""`nenboard plan CASE [--format table|json]`."""
+"""`nenboard plan CASE [--format table|json|tsv] [--detail]`."""
 
 from __future__ import annotations
 
@@ -6,21 +6,27 @@ from pathlib import Path
 
 import typer
 
-from nenboard.interface import Format, console, kb, load_case, print_json
+from nenboard.interface import Format, emit, kb, load_case, print_json
 
 
 def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan_command(
-        case: Path = typer.Argument(..., help="case file (YAML or JSON)", show_default=False),
+        case: Path = typer.Argument(..., help="case file (YAML or JSON; - reads standard "
+                                    "input)", show_default=False),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="output format"),
+        detail: bool = typer.Option(False, "--detail", help="every option with its evidence, "
+                                    "cautions and sources; every exclusion; full resistance "
+                                    "analysis (default: one-screen summary)"),
     ) -> None:
-        """Therapy options per line with evidence, exclusions, safety gates and resistance."""
+        """Therapy options for this line with evidence, exclusions and resistance."""
         from nenboard.therapy import plan
-        from nenboard.therapy.render import plan_renderable
+        from nenboard.therapy.render import plan_doc, plan_tables
 
         result = plan(load_case(case), kb())
         if fmt is Format.json:
             print_json(result)
+        elif fmt is Format.tsv:
+            emit(plan_tables(result), fmt)
         else:
-            console.print(plan_renderable(result, title=str(case)))
+            emit(plan_doc(result, title=str(case), detail=detail), fmt)

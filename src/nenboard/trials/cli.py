@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 
 from nenboard.case import read_case
 from nenboard.errors import InputError
-from nenboard.interface import DISCLAIMER, Format, console, err_console, kb, write_output
+from nenboard.interface import DISCLAIMER, Format, err_console, kb, write_output
 
 DEFAULT_COMMAND = "match"
 HELP_FLAGS = ("--help", "-h")
@@ -47,22 +47,26 @@ trials_app = typer.Typer(
 
 @trials_app.command("match")
 def match_cmd(
-    case: Path = typer.Argument(..., help="case file (YAML or JSON)", show_default=False),
+    case: Path = typer.Argument(..., help="case file (YAML or JSON; - reads standard input)",
+                                show_default=False),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="output format"),
     status: list[str] | None = typer.Option(
         None, "--status", "-s",
         help="only trials with this status (repeatable or comma-separated): recruiting, "
              "not_yet_recruiting, active_not_recruiting, completed, ...; 'open' = recruiting "
              "or not yet recruiting"),
-    details: bool = typer.Option(True, "--details/--summary",
-                                 help="table format: criterion-by-criterion for fitting trials"),
+    show_all: bool = typer.Option(False, "--all", help="also list the ineligible trials, "
+                                  "with the reason (default: their count)"),
+    detail: bool = typer.Option(False, "--detail", "--details",
+                                help="criterion by criterion for every listed trial"),
     out: Path | None = typer.Option(None, "-o", "--output", help="write to a file"),
 ) -> None:
     """Which trials fit this case? Each criterion met / not met / unknown, ranked."""
-    from nenboard.interface import dumps
+    from nenboard.interface import check_output, dumps, emit
     from nenboard.trials.match import match_report, normalise_status
 
     wanted = normalise_status(status)  # validate before reading anything
+    check_output(out)
     base = kb()
     report = match_report(read_case(case, base), base, wanted)
     if fmt is Format.json:
@@ -70,18 +74,14 @@ def match_cmd(
         data["disclaimer"] = DISCLAIMER
         write_output(dumps(data), out)
         return
-    from nenboard.trials.render import matches_view
+    from nenboard.trials.render import matches_doc, matches_tsv
 
-    view = matches_view(report, title=str(case), details=details)
-    if out is not None:
-        from rich.console import Console
-
-        with out.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=140).print(view)
-        err_console.print(f"wrote {out}")
+    if fmt is Format.tsv:
+        emit(matches_tsv(report, show_all=show_all), fmt, out)
         return
-    console.print(view)
-    console.print(f"[dim]{DISCLAIMER}[/dim]")
+    doc = matches_doc(report, title=str(case), show_all=show_all, detail=detail)
+    doc.heading(DISCLAIMER, style="dim")
+    emit(doc, fmt, out)
 
 
 @trials_app.command("import")
@@ -91,8 +91,10 @@ def import_cmd(
     out: Path | None = typer.Option(None, "-o", "--output", help="write the YAML records here"),
 ) -> None:
     """Draft knowledge-base trial records from ClinicalTrials.gov JSON (offline, uncurated)."""
+    from nenboard.interface import check_output
     from nenboard.trials.import_ctgov import dump_trials, import_file
 
+    check_output(out)
     result = import_file(file, kb())
     for note in result.warnings:
         err_console.print(f"warning: {note}", markup=False)
@@ -118,6 +120,9 @@ def export_cmd(
         raise InputError.single("--ctml", "choose an export format; supported: --ctml")
     docs = export_ctml(kb(), trial or None)
     if out is not None and (out.is_dir() or out.suffix.lower() not in (".yaml", ".yml")):
+        from nenboard.interface import check_output
+
+        check_output(out, directory=True)
         paths = write_ctml(docs, out)
         err_console.print(f"wrote {len(paths)} CTML file(s) to {out}")
         return

@@ -1,58 +1,79 @@
-"""Terminal rendering of trial matches (rich); no clinical logic."""
+"""Terminal rendering of trial matches; no clinical logic.
+
+By default the trials that may fit (eligible, possibly eligible) one row each, with
+counts of the rest; `--all` lists the ineligible ones too, with why; `--detail` adds
+criterion by criterion for every listed trial that may fit.
+"""
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
 from nenboard.knowledge.conditions import Truth
+from nenboard.layout import Doc
 from nenboard.trials.model import MatchReport, TrialMatch
 
-MARK = {Truth.MET: ("met", "green"), Truth.NOT_MET: ("not met", "red"),
-        Truth.UNKNOWN: ("unknown", "yellow")}
-STYLE = {"eligible": "bold green", "possibly_eligible": "yellow", "ineligible": "red"}
+MARK = {Truth.MET: "met", Truth.NOT_MET: "not met", Truth.UNKNOWN: "unknown"}
+ID_WIDTH = 14  # ids up to this length share the trial column (NCT numbers are 11)
+GROUPS = (("eligible", "ELIGIBLE", "bold green"),
+          ("possibly_eligible", "POSSIBLY ELIGIBLE", "bold yellow"),
+          ("ineligible", "INELIGIBLE", "bold red"))
 
 
-def _criteria_table(m: TrialMatch) -> Table:
-    table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
-    table.add_column("result", no_wrap=True)
-    table.add_column("criterion")
-    table.add_column("case facts")
+def _word(value: str | None) -> str:
+    return (value or "-").replace("_", " ")
+
+
+def _criteria(doc: Doc, m: TrialMatch) -> None:
+    doc.para(f"{m.trial.name} ({m.nct or m.trial.id}): {_word(m.eligibility)}", style="bold")
     for r in m.criteria:
-        word, colour = MARK[r.truth]
-        facts = ", ".join(f"{k}={'?' if v is None else v}" for k, v in r.used.items())
-        table.add_row(Text(word, style=colour), r.text, facts)
-    return table
+        facts = ", ".join(f"{k} {'?' if v is None else v}" for k, v in r.used.items())
+        doc.para(f"{MARK[r.truth]}: {r.text}" + (f" [{facts}]" if facts else ""), indent=2,
+                 hang=4)
 
 
-def matches_view(report: MatchReport, title: str = "", details: bool = True) -> Group:
-    """A ranked summary table, then criterion-by-criterion for every trial that may fit."""
+def matches_doc(report: MatchReport, title: str = "", show_all: bool = False,
+                detail: bool = False) -> Doc:
+    """The trials that may fit, one row each; counts (or, with show_all, rows) of the rest."""
     s = report.summary
-    head = (f"{title + ': ' if title else ''}{s.get('eligible', 0)} eligible, "
-            f"{s.get('possibly_eligible', 0)} possibly eligible, "
-            f"{s.get('ineligible', 0)} ineligible")
+    doc = Doc()
+    doc.para(f"Trials{': ' + title if title else ''}", style="bold")
+    head = (f"{s.get('eligible', 0)} eligible, {s.get('possibly_eligible', 0)} possibly "
+            f"eligible, {s.get('ineligible', 0)} ineligible")
     if report.status_filter:
-        head += f" (status: {', '.join(report.status_filter)})"
-    summary = Table(title=head, title_justify="left", show_lines=False)
-    summary.add_column("#", justify="right", no_wrap=True)
-    summary.add_column("trial", ratio=3, min_width=16)
-    summary.add_column("NCT", no_wrap=True)
-    summary.add_column("phase", no_wrap=True)
-    summary.add_column("status", ratio=1)
-    summary.add_column("eligibility", ratio=1)
-    summary.add_column("why", ratio=3, min_width=16)
-    for i, m in enumerate(report.matches, 1):
-        summary.add_row(str(i), m.trial.name, m.nct or "-",
-                        m.trial.phase or "-", m.trial.status.replace("_", " "),
-                        Text(m.eligibility.replace("_", " "), style=STYLE[m.eligibility]),
-                        m.explanation)
-    parts: list = [summary]
-    if details:
+        head += f" (status: {', '.join(_word(x) for x in report.status_filter)})"
+    if not show_all and s.get("ineligible", 0):
+        head += " (not listed; --all lists them with the reason)"
+    doc.para(head, indent=2)
+    for key, label, style in GROUPS:
+        rows = [m for m in report.matches if m.eligibility == key]
+        if not rows or (key == "ineligible" and not show_all):
+            continue
+        doc.heading(f"{label} ({len(rows)})", style=style)
+        table = doc.table(["trial", "phase", "status", "name"], nowrap={0})
+        for m in rows:
+            ident = m.nct or m.trial.id
+            short = len(ident) <= ID_WIDTH
+            table.add(ident if short else "-", m.trial.phase or "-", _word(m.trial.status),
+                      m.trial.name)
+            if not short:  # a long id gets its own line: never truncated, column stays narrow
+                table.add("", "", "", f"id: {ident}")
+            if key != "eligible":  # eligible = every criterion met; the others say why
+                table.add("", "", "", f"why: {m.explanation}")
+    if detail:
+        doc.heading("CRITERION BY CRITERION", style="bold")
         for m in report.matches:
-            if m.eligibility == "ineligible":
-                continue
-            parts.append(Text(f"\n{m.trial.name} ({m.nct or m.trial.id}) - "
-                              f"{m.eligibility.replace('_', ' ')}", style=STYLE[m.eligibility]))
-            parts.append(_criteria_table(m))
-    return Group(*parts)
+            if m.eligibility != "ineligible" or show_all:
+                doc.para("")
+                _criteria(doc, m)
+    return doc
+
+
+def matches_tsv(report: MatchReport, show_all: bool = False) -> Doc:
+    """`--format tsv`: one row per listed trial, ranked."""
+    doc = Doc()
+    table = doc.table(["rank", "nct", "trial", "name", "phase", "status", "eligibility", "met",
+                       "not_met", "unknown", "why"])
+    for i, m in enumerate(report.matches, 1):
+        if m.eligibility != "ineligible" or show_all:
+            table.add(i, m.nct, m.trial.id, m.trial.name, m.trial.phase, m.trial.status,
+                      m.eligibility, m.met, m.not_met, m.unknown, m.explanation)
+    return doc
