@@ -3,6 +3,7 @@
     python tests/clinical/measure.py                 # summary, per class and entity
     python tests/clinical/measure.py --failing       # ids that do not hold (one a line)
     python tests/clinical/measure.py --write-known   # rewrite known_failures.txt from this run
+    python tests/clinical/measure.py --counts        # vignettes / expectations per class, entity
 
 Runs against whatever `nenboard` is importable (PYTHONPATH), so the same vignettes can be
 measured on an older checkout.
@@ -33,7 +34,22 @@ def run() -> tuple[dict[str, str | None], dict[str, list[str]]]:
     return results, by_vignette
 
 
+def counts() -> None:
+    """Coverage of the set (no engine runs): vignettes / expectations per class and entity."""
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for v in tv.VIGNETTE_LIST:
+        for key in [*(f"class {c}" for c in v["classes"]), f"entity {v.get('entity', '?')}",
+                    "all"]:
+            per[key][0] += 1
+            per[key][1] += len(v["expect"])
+    for key in sorted(per):
+        print(f"{key:<16} {per[key][0]:>3} vignettes {per[key][1]:>4} expectations")
+
+
 def main(argv: list[str]) -> int:
+    if "--counts" in argv:
+        counts()
+        return 0
     results, by_vignette = run()
     failing = sorted(pid for pid, r in results.items() if r is not None)
     if "--failing" in argv:
