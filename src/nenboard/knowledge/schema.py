@@ -55,6 +55,9 @@ class Citation(Strict):
     date: PartialDate | None = Field(
         default=None, description="date of the statement when it is not the source's publication "
         "date (a registry record's last update, a web page's date)")
+    url: str | None = Field(
+        default=None, description="address of the stored page the quote was read on (facts from "
+        "outside the seed reviews: journal abstract, PubMed, registry, regulator, society page)")
 
     @field_validator("ref", mode="before")
     @classmethod
@@ -264,6 +267,22 @@ class RegistrySnapshot(Strict):
     file: str = Field(description="the export file the values were read from")
 
 
+class TrialUpdate(Strict):
+    """A later source that changes what a review said about a trial; both statements are kept.
+
+    E.g. a review lists the trial as recruiting and a later journal article reports its results.
+    The dates shown with each statement are the publication dates of the two sources.
+    """
+
+    earlier: str = Field(min_length=1, description="what the review said, in words")
+    earlier_citation: Citation
+    later: str = Field(min_length=1, description="what the later source reports")
+    status: TrialStatus | None = Field(
+        default=None, description="status the later source implies (e.g. completed: final results "
+        "reported); the record's own `status` stays as the review printed it")
+    citations: list[Citation] = Field(min_length=1, description="the later source(s), with url")
+
+
 class Trial(Record):
     nct: list[str] = Field(default_factory=list)
     phase: str | None = Field(default=None, description="'1', '1/2', '2', '2/3', '3', '4'")
@@ -283,6 +302,8 @@ class Trial(Record):
     eligibility: list[Criterion] = Field(default_factory=list)
     uncurated: bool = Field(default=False, description="imported, criteria not yet structured")
     eligibility_text: str | None = Field(default=None, description="verbatim, for curators")
+    updates: list[TrialUpdate] = Field(
+        default_factory=list, description="later publications changing what a review said")
 
     @field_validator("nct")
     @classmethod
