@@ -126,7 +126,10 @@ def test_pannet_after_ssa(kb: KnowledgeBase) -> None:
 
 def test_net_g3_has_no_standard_and_no_platinum_below_ki67_55(kb: KnowledgeBase) -> None:
     p = _plan("net_g3_pancreas", kb)
-    assert cats(p, "standard") == set()
+    # The reviews give NET G3 retrospective evidence only; the one standard is first-line PRRT
+    # from NETTER-2 (SSTR-positive, Ki-67 <= 55%), published after them and marked as such.
+    assert cats(p, "standard") == {"prrt-lu177-dotatate"}
+    assert option(p, "prrt-lu177-dotatate", "standard").after_reviews
     assert "captem" in cats(p, "alternative")
     assert "limited efficacy" in excluded_reasons(p, "cisplatin-etoposide")
 

@@ -90,7 +90,8 @@ def _evidence(trial: Trial) -> Evidence:
     benefit = [Benefit(trial=trial.id, endpoint=o.endpoint, arm=_arm_name(trial, o.arm),
                        value=o.value, unit=o.unit, comparator=o.comparator, ci_low=o.ci_low,
                        ci_high=o.ci_high, p=o.p, timepoint=o.timepoint,
-                       text=benefit_text(trial, o)) for o in trial.outcomes]
+                       text=benefit_text(trial, o), citations=list(o.citations))
+               for o in trial.outcomes]
     design = trial.design.description or None
     return Evidence(trial=trial.id, name=trial.name, summary=_summary(trial), phase=trial.phase,
                     design=design, esmo_level=trial.esmo_level,

@@ -30,6 +30,7 @@ class Benefit(BaseModel):
     p: str | None = None
     timepoint: str | None = None
     text: str
+    citations: list[Citation] = Field(default_factory=list, description="where the number is from")
 
 
 class Evidence(BaseModel):
@@ -57,6 +58,36 @@ class CautionCheck(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
+class DatedSource(BaseModel):
+    """A source behind an option published after the source reviews, with its date."""
+
+    source: str
+    date: str | None = None
+    label: str
+    url: str | None = None
+
+
+class DatedStatement(BaseModel):
+    """What one source said, when (its publication date), and where it says so."""
+
+    source: str
+    date: str | None = None
+    statement: str
+    locator: str | None = None
+    quote: str | None = None
+    url: str | None = None
+
+
+class EvidenceUpdate(BaseModel):
+    """A later source changing what a review said about an evidence trial: both, dated."""
+
+    trial: str
+    earlier: DatedStatement
+    later: DatedStatement
+    later_sources: list[str] = Field(default_factory=list)
+    status: str | None = Field(default=None, description="status the later source implies")
+
+
 class Option(BaseModel):
     therapy: str
     name: str
@@ -77,6 +108,10 @@ class Option(BaseModel):
     rules: list[str] = Field(default_factory=list, description="knowledge-base rule ids")
     origin: Literal["rule", "trial_matcher", "genomics"] = "rule"
     priority: int = 50
+    after_reviews: list[DatedSource] = Field(
+        default_factory=list, description="evidence published after the source reviews")
+    updates: list[EvidenceUpdate] = Field(
+        default_factory=list, description="what a review said and what a later source reports")
 
 
 class Exclusion(BaseModel):

@@ -26,6 +26,7 @@ from nenboard.therapy.model import (
     Option,
     Plan,
 )
+from nenboard.therapy.post_review import annotate
 from nenboard.therapy.resistance import analyse
 from nenboard.therapy.rules import evaluate_rules, show
 from nenboard.therapy.safety import apply_gates
@@ -73,6 +74,10 @@ def merge(options: list[Option]) -> list[Option]:
                 "rules": _unique(r for o in group for r in o.rules),
                 "triggered_by": {k: v for o in reversed(group) for k, v in o.triggered_by.items()},
                 "escat_tier": next((o.escat_tier for o in group if o.escat_tier), None),
+                "after_reviews": _unique((d for o in group for d in o.after_reviews),
+                                         key=lambda d: d.source),
+                "updates": _unique((u for o in group for u in o.updates),
+                                   key=lambda u: (u.trial, u.earlier.quote, u.later.statement)),
             })
         merged.append(best)
     return sorted(merged, key=_rank)
@@ -106,8 +111,8 @@ def plan(case: Case, kb: KnowledgeBase, facts: Facts | None = None) -> Plan:
     facts = facts if facts is not None else derive_facts(case, kb)
     line = show(facts.get("line"))
     outcome = evaluate_rules(kb, facts)
-    candidates = [*outcome.options, *trial_options(case, kb, line),
-                  *molecular_options(case, kb, line)]
+    candidates = [annotate(o, kb) for o in (*outcome.options, *trial_options(case, kb, line),
+                                              *molecular_options(case, kb, line))]
     gated, gate_excluded = apply_gates(candidates, kb, facts)
     cited, uncited = _citation_gate(gated)
     options = merge(cited)
