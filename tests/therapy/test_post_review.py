@@ -73,7 +73,7 @@ def test_cabozantinib_for_previously_treated_progressive_pancreatic_net(kb: Know
     assert "PMID 39282913" in later["chan2024-cabinet"].label
     # both statements about the trial, each with its date
     (u,) = [u for u in cabo.updates if u.trial == "nct03375320"]
-    assert (u.earlier.source, u.earlier.date) == ("mcclellan2022", "2022")
+    assert (u.earlier.source, u.earlier.date) == ("mcclellan2022", "2022-09-29")
     assert "Recruiting" in (u.earlier.quote or "")
     assert (u.later.source, u.later.date) == ("chan2024-cabinet", "2024-09-16")
     assert any("since then" in n and "2024-09-16" in n for n in cabo.notes)

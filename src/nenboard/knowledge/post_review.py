@@ -10,27 +10,30 @@ the latest possible day of the newest review.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from nenboard.knowledge.dates import add_months, earliest
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Source
 from nenboard.memo import per_kb
 
 
-def source_date(src: Source) -> str | None:
-    """The date of the statement a source makes: publication, decision date, else the year."""
-    published = getattr(src, "published", None)
-    if published:
-        return str(published)
-    if src.label_date:
-        return src.label_date
-    return str(src.year) if src.year else None
+def source_date(src: Source) -> str:
+    """The date of the statement a source makes: its publication (or decision) date."""
+    return src.published
 
 
 def _earliest(date: str) -> str:
-    return (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10]
+    return earliest(date).isoformat()
 
 
 def _latest(date: str) -> str:
-    return (date + "-12-31")[:10] if len(date) == 4 else (date + "-31")[:10]
+    """The last day a partial date can mean: '2023' -> 2023-12-31 (a conservative cutoff)."""
+    if len(date) == 4:
+        return f"{date}-12-31"
+    if len(date) == 7:
+        return (add_months(earliest(date), 1) - dt.timedelta(days=1)).isoformat()
+    return date
 
 
 @per_kb
@@ -45,8 +48,7 @@ def is_post_review(source_id: str, kb: KnowledgeBase) -> bool:
     cutoff = review_cutoff(kb)
     if src is None or src.kind == "review" or cutoff is None:
         return False
-    date = source_date(src)
-    return date is not None and _earliest(date) > cutoff
+    return _earliest(source_date(src)) > cutoff
 
 
 def source_label(source_id: str, kb: KnowledgeBase) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nenboard.knowledge.dates import citation_date
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.post_review import is_post_review, source_date, source_label
 from nenboard.knowledge.schema import Citation, Trial
@@ -29,9 +30,8 @@ def _citations(option: Option, trials: list[Trial]) -> Iterable[Citation]:
 
 
 def _statement(c: Citation, text: str, kb: KnowledgeBase) -> DatedStatement:
-    src = kb.sources.get(c.source)
-    return DatedStatement(source=c.source, date=source_date(src) if src else None,
-                          statement=text, locator=c.locator, quote=c.quote, url=c.url)
+    return DatedStatement(source=c.source, date=citation_date(c, kb), statement=text,
+                          locator=c.locator, quote=c.quote, url=c.url)
 
 
 def _updates(trials: list[Trial], kb: KnowledgeBase) -> list[EvidenceUpdate]:
