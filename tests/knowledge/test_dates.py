@@ -105,11 +105,12 @@ def test_closed_and_retrospective_are_evidence(kb):
 
 
 def test_evidence_as_of_and_release(kb):
-    assert dates.evidence_as_of(kb) == "2023-07-08"  # ooki2023, the newest publication
+    # walter2026-compete (COMPETE, Lancet 2 July 2026), the newest post-review publication
+    assert dates.evidence_as_of(kb) == "2026-07-02"
     assert re.match(r"^\d{4}\.\d{2}\.\d{2}\+[0-9a-f]{16}$", kb.version)
     assert kb.version.startswith(kb.release + "+")
     line = dates.evidence_line(kb)
-    assert line == f"evidence as of 2023-07-08; knowledge base {kb.version}"
+    assert line == f"evidence as of 2026-07-02; knowledge base {kb.version}"
 
 
 def test_dates_are_validated():
