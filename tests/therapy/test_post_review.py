@@ -146,7 +146,8 @@ def test_sstr_by_ihc_only_asks_for_imaging(kb: KnowledgeBase) -> None:
     assert not _with_evidence(p, "netter-2")
     pending = [e for e in p.excluded if e.rule == "prrt-first-line-netter2"]
     assert pending and pending[0].kind == "pending"
-    assert any("NETTER-2" in t.item for t in p.to_complete)
+    assert any("177Lu-DOTATATE" in a and "first line" in a
+               for t in p.to_complete if "SSTR imaging" in t.item for a in t.affects)
 
 
 def test_review_only_options_are_not_marked(kb: KnowledgeBase) -> None:
