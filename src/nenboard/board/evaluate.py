@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from nenboard import __version__
 from nenboard.case.model import Case
@@ -19,9 +18,9 @@ from nenboard.facts import derive_facts
 from nenboard.genomics.model import MolecularProfile
 from nenboard.interface import DISCLAIMER
 from nenboard.knowledge.loader import KnowledgeBase
-from nenboard.knowledge.schema import Source
 from nenboard.pathology import Classification
-from nenboard.report.model import Reference, Report
+from nenboard.report.model import Report
+from nenboard.report.references import citation_key, resolve_references
 from nenboard.therapy.model import Plan
 from nenboard.trials.model import TrialMatch
 
@@ -86,12 +85,20 @@ def write_report(case: Case, found: Findings, kb: KnowledgeBase, *, timestamp: s
 
         pathway_json = pathway_prediction(case, kb, [o["therapy"] for o in plan_json["options"]])
 
+    from nenboard.report.evidence import option_comparisons
+    from nenboard.report.wording import case_facts
+
+    options = plan_json.get("options", [])
+    for option in options:
+        option["comparisons"] = [c.model_dump(mode="json")
+                                 for c in option_comparisons(option, kb)]
+    case_json = case.model_dump(mode="json", exclude_none=True)
     when = timestamp or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     report = Report(
         nenboard_version=__version__, kb_version=kb.version, input_hash=input_hash(case),
-        generated_at=when, case_id=case.id, case=case.model_dump(mode="json", exclude_none=True),
-        classification=found.classification,
-        options=plan_json.get("options", []), excluded=plan_json.get("excluded", []),
+        generated_at=when, case_id=case.id, case=case_json,
+        case_facts=case_facts(case_json, kb), classification=found.classification,
+        options=options, excluded=plan_json.get("excluded", []),
         resistance=plan_json.get("resistance", []), to_complete=plan_json.get("to_complete", []),
         alterations=molecular_json.get("alterations", []),
         trials=[m.to_json() for m in found.listed_trials],
@@ -102,49 +109,22 @@ def write_report(case: Case, found: Findings, kb: KnowledgeBase, *, timestamp: s
 
 
 def finalize(report: Report, kb: KnowledgeBase) -> Report:
-    """Resolve every citation to its full reference and stamp the content hash.
+    """Resolve every citation to its publication, add the board summary, stamp the hash.
 
-    The hash covers everything but the timestamp, serialised by pydantic's JSON
-    encoder (field order is fixed by the model, so the bytes are deterministic).
+    The hash covers everything but the timestamp and the summary (which is
+    derived from the rest, and may be recomputed against a previous report),
+    serialised by pydantic's JSON encoder (field order is fixed by the model,
+    so the bytes are deterministic).
     """
+    from nenboard.report.summary import summarise
+
     body = report.model_dump(mode="json", exclude={"case", "generated_at", "content_hash",
-                                                    "references"})
+                                                    "references", "summary"})
     report = report.model_copy(update={"references": resolve_references(body, kb)})
-    payload = report.model_dump_json(exclude={"generated_at", "content_hash"})
+    report = report.model_copy(update={"summary": summarise(report)})
+    payload = report.model_dump_json(exclude={"generated_at", "content_hash", "summary"})
     return report.model_copy(update={"content_hash": hashlib.sha256(payload.encode()).hexdigest()})
 
 
-def citation_key(c: dict[str, Any]) -> str:
-    return f"{c.get('source')}|{c.get('ref') or ''}|{c.get('locator')}"
-
-
-def _walk_citations(node: Any, out: dict[str, dict[str, Any]]) -> None:
-    if isinstance(node, dict):
-        if "locator" in node and isinstance(node.get("source"), str):
-            out.setdefault(citation_key(node), node)
-            return
-        for value in node.values():
-            if isinstance(value, dict | list):
-                _walk_citations(value, out)
-    elif isinstance(node, list):
-        for value in node:
-            if isinstance(value, dict | list):
-                _walk_citations(value, out)
-
-
-def _full_reference(src: Source) -> str:
-    where = f". doi:{src.doi}" if src.doi else f". {src.url}" if src.url else ""
-    return f"{src.authors}. {src.title}. {src.journal or ''} ({src.year}){where}"
-
-
-def resolve_references(body: dict[str, Any], kb: KnowledgeBase) -> list[Reference]:
-    """Every citation in a dumped report, in order of first appearance, with its source."""
-    found: dict[str, dict[str, Any]] = {}
-    _walk_citations(body, found)
-    refs = []
-    for key, c in found.items():
-        src = kb.sources.get(c["source"])
-        full = _full_reference(src) if src else c["source"]
-        refs.append(Reference(key=key, source=c["source"], full=" ".join(full.split()),
-                              ref=c.get("ref"), locator=c["locator"]))
-    return refs
+__all__ = ["CLOSED", "Findings", "citation_key", "evaluate", "finalize", "input_hash",
+           "run_engines", "write_report"]

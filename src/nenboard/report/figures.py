@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterable
+import textwrap
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from nenboard.knowledge.schema import Grading, Trial
+from nenboard.knowledge.schema import Grading
+from nenboard.report.evidence import value_text
+from nenboard.report.model import Comparison
 
 plt.rcParams.update({"svg.hashsalt": "nenboard", "font.size": 9, "font.family": "DejaVu Sans"})
 GRADE_COLOURS = {"G1": "#8fc9a8", "G2": "#f1d37a", "G3": "#e8927c"}
@@ -19,7 +21,7 @@ GRADE_COLOURS = {"G1": "#8fc9a8", "G2": "#f1d37a", "G3": "#e8927c"}
 
 def _svg_uri(fig: plt.Figure) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.04, metadata={"Date": None})
     plt.close(fig)
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue().encode()).decode()
 
@@ -54,37 +56,104 @@ def ki67_scale(ki67: float | None, grading: Grading, label: str) -> str:
     return _svg_uri(fig)
 
 
-def outcome_comparison(rows: Iterable[tuple[str, Trial]]) -> str | None:
-    """Median PFS (months) and ORR (%) of each option's supporting trials, side by side."""
-    bars: list[tuple[str, str, float]] = []  # (label, metric, value)
-    for option_name, trial in rows:
-        for o in trial.outcomes:
-            arm = next((a for a in trial.arms if a.id == o.arm), None)
-            arm_name = arm.name if arm else o.arm
-            bound = " (lower bound)" if o.qualifier in (">", ">=") else ""
-            if o.endpoint in ("PFS", "TTP") and o.unit == "months":
-                bars.append((f"{option_name}\n{trial.name}: {arm_name}{bound}", o.endpoint, o.value))
-            elif o.endpoint == "ORR" and o.unit == "%":
-                bars.append((f"{option_name}\n{trial.name}: {arm_name}", "ORR", o.value))
-    if not bars:
+ARM_COLOUR, OTHER_COLOUR = "#1f5fae", "#a9b4c4"
+FIG_WIDTH = 7.0        # inches: A4 text width (182 mm) and a laptop screen column
+LABEL_WIDTH = 2.55     # inches reserved left of the bars for the arm names
+RIGHT = 1.9            # inches right of the longest bar for its printed value
+ROW = 0.27             # inches per arm
+TITLE_LINE = 0.17      # inches per title line
+GAP = 0.16             # inches between comparisons
+TEXT_PT = 7.5
+
+
+def _title(c: Comparison) -> list[str]:
+    parts = [c.trial_name, c.label + (f" ({c.subgroup})" if c.subgroup else "")
+             + (f" at {c.timepoint}" if c.timepoint else ""), ", ".join(c.source_names)]
+    text = " · ".join(parts)
+    if c.p:
+        text += f" (p\u00a0{c.p})" if c.p[0] in "<>=" else f" (p\u00a0=\u00a0{c.p})"
+    if c.disagrees:
+        text += " - the reviews report different values"
+    return textwrap.wrap(text, 100, break_long_words=False, break_on_hyphens=False)[:2]
+
+
+def _rows(c: Comparison) -> list[tuple[str, float, str, bool, tuple[float, float] | None]]:
+    """(label, value, value text, is this option's arm, CI) per drawn row."""
+    if c.effect:
+        e = c.effect
+        label = f"{e.name} vs {c.comparator}" if c.comparator else e.name
+        ci = (e.ci_low, e.ci_high) if e.ci_low is not None and e.ci_high is not None else None
+        return [(label, e.value, value_text(e) if not ci else f"{value_text(e)}", True, ci)]
+    return [(a.name, a.value, value_text(a), a.this_option, None) for a in c.arms]
+
+
+def comparison_figure(comparisons: list[Comparison]) -> plt.Figure | None:
+    """One labelled panel per trial endpoint: arms named, values printed, source named.
+
+    Positions are laid out in inches (no tight_layout, so no layout warnings and
+    no label drawn over another panel): titles above, arm names left, bars or
+    hazard-ratio points with their value to the right.
+    """
+    panels = [(c, _title(c), _rows(c)) for c in comparisons if _rows(c)]
+    if not panels:
         return None
-    pfs = [b for b in bars if b[1] in ("PFS", "TTP")][:14]
-    orr = [b for b in bars if b[1] == "ORR"][:14]
-    panels = [p for p in ((pfs, "median PFS/TTP, months"), (orr, "ORR, %")) if p[0]]
-    height = 0.9 + 0.42 * max(len(p[0]) for p in panels)
-    fig, axes = plt.subplots(1, len(panels), figsize=(7.2, height), squeeze=False)
-    for ax, (data, xlabel) in zip(axes[0], panels, strict=True):
-        labels = [d[0] for d in data][::-1]
-        values = [d[2] for d in data][::-1]
-        ax.barh(range(len(values)), values, color="#5b8bd0")
-        ax.set_yticks(range(len(values)), labels, fontsize=6.5)
-        for i, v in enumerate(values):
-            ax.text(v, i, f" {v:g}", va="center", fontsize=6.5)
-        ax.set_xlabel(xlabel)
-        ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle("Trial outcomes behind each option (as reported; not head-to-head)", fontsize=8)
-    fig.tight_layout()
-    return _svg_uri(fig)
+    heights = [len(t) * TITLE_LINE + len(r) * ROW + GAP for _, t, r in panels]
+    total = sum(heights) + 0.05
+    fig = plt.figure(figsize=(FIG_WIDTH, total))
+    top = total
+    for (c, title, rows), h in zip(panels, heights, strict=True):
+        y_title = top - 0.02
+        for k, line in enumerate(title):
+            fig.text(0.04 / FIG_WIDTH, (y_title - k * TITLE_LINE) / total, line, fontsize=TEXT_PT,
+                     weight="bold" if k == 0 else "normal", va="top", ha="left", color="#1d2430")
+        ax_h = len(rows) * ROW
+        ax_bottom = top - len(title) * TITLE_LINE - ax_h - 0.03
+        ax = fig.add_axes((LABEL_WIDTH / FIG_WIDTH, ax_bottom / total,
+                           (FIG_WIDTH - LABEL_WIDTH - RIGHT) / FIG_WIDTH, ax_h / total))
+        _draw_panel(ax, c, rows)
+        top -= h
+    return fig
+
+
+def _draw_panel(ax: plt.Axes, c: Comparison, rows: list) -> None:
+    n = len(rows)
+    ys = list(range(n))[::-1]
+    colours = [ARM_COLOUR if mine else OTHER_COLOUR for _, _, _, mine, _ in rows]
+    if c.effect:
+        lo = min([0.5, *[r[4][0] for r in rows if r[4]], *[r[1] for r in rows]])
+        hi = max([2.0, *[r[4][1] for r in rows if r[4]], *[r[1] for r in rows]])
+        ax.set_xscale("log")
+        ax.set_xlim(lo / 1.3, hi * 1.3)
+        ax.axvline(1.0, color="#555", lw=0.8, ls="--")
+        for y, (_, v, _, _, ci), col in zip(ys, rows, colours, strict=True):
+            if ci:
+                ax.plot(ci, [y, y], color=col, lw=1.6)
+            ax.plot([v], [y], marker="D", color=col, ms=5)
+        xmax = hi * 1.3
+    else:
+        values = [r[1] for r in rows]
+        xmax = max(values) * 1.02 or 1.0
+        ax.barh(ys, values, color=colours, height=0.62)
+        ax.set_xlim(0, xmax)
+    for y, (_, v, text, _, _ci) in zip(ys, rows, strict=True):
+        at = (1.0, y) if c.effect else (v, y)  # ratios: right of the axis, clear of the 1 line
+        ax.annotate(text, at, xycoords=("axes fraction" if c.effect else "data", "data"),
+                    xytext=(4, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=TEXT_PT, annotation_clip=False)
+    ax.set_ylim(-0.6, n - 0.4)
+    labels = ["\n".join(textwrap.wrap(r[0], 46, break_long_words=False)[:2]) for r in rows]
+    ax.set_yticks(ys, labels, fontsize=TEXT_PT - 0.5 if any("\n" in x for x in labels)
+                  else TEXT_PT)
+    ax.tick_params(axis="y", length=0, pad=3)
+    ax.set_xticks([])
+    ax.minorticks_off()
+    ax.spines[["top", "right", "bottom"]].set_visible(False)
+
+
+def outcome_comparison(comparisons: list[Comparison]) -> str | None:
+    """The comparison figure as an SVG data URI (None when there is nothing to draw)."""
+    fig = comparison_figure(comparisons)
+    return _svg_uri(fig) if fig is not None else None
 
 
 def pathway_ranking(pathway: dict) -> str | None:
