@@ -192,6 +192,8 @@ def test_home_form_report_what_changed_and_sign_out(server: tuple[str, str], pag
     page.get_by_label("Chromogranin A (ng/mL)").fill("820")
     page.get_by_label("Bowel movements per day").fill("5")
     _check_layout(page)
+    page.evaluate("document.getElementById('imaging').scrollIntoView({block: 'start'})")
+    _shot(page, "form-rows", full=False)
 
     # a wrong value first: the message appears next to the field, from the case model
     page.get_by_label("Ki-67 (%)").fill("150")
@@ -210,6 +212,13 @@ def test_home_form_report_what_changed_and_sign_out(server: tuple[str, str], pag
     for entered in ("lanreotide", "everolimus", "CDKN1B"):
         assert entered.lower() in body.lower()
     _nav_has_user_and_sign_out(page)
+    summary = page.locator("#board-summary")
+    if summary.count():  # the report package's board summary comes before every section
+        assert page.evaluate("""() => [...document.querySelectorAll('section[id], details[id]')]
+            .filter(e => !e.closest('header'))[0].id""") == "board-summary"
+        assert "177Lu-DOTATATE" in summary.inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        summary.screenshot(path=str(ARTIFACTS / "browser-board-summary.png"))
     _shot(page, "report-top", full=False)
     page.get_by_role("heading", name="Therapy options").scroll_into_view_if_needed()
     _shot(page, "report-options", full=False)
