@@ -33,7 +33,9 @@ def test_molecular_case_json_contract(capsys: pytest.CaptureFixture[str]) -> Non
     for a in data["alterations"]:
         assert {"gene", "alteration", "tier", "drugs", "citations"} <= set(a)
     myc = next(a for a in data["alterations"] if a["gene"] == "MYC")
-    assert myc["tier"] == "III-B" and myc["drugs"] == ["alisertib"]
+    assert myc["tier"] == "III-B" and myc["drugs"] == ["alisertib", "paclitaxel"]
+    # the regimen of the evidence (alisertib + paclitaxel in SCLC), never alisertib alone
+    assert [(r["regimen"], r["tier"]) for r in myc["regimens"]] == [("alisertib-paclitaxel", "III-B")]
 
 
 def test_molecular_case_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -66,12 +66,16 @@ def test_options_are_ordered_by_category_then_evidence(kb: KnowledgeBase) -> Non
 
 def test_molecular_matches_become_investigational_with_tier(kb: KnowledgeBase) -> None:
     p = plan(read_case(EXAMPLES / "colorectal_nec_braf.yaml", kb), kb)
-    assert {"dabrafenib", "trametinib", "encorafenib"} <= {o.therapy for o in p.options}
-    braf = [o for o in p.options if o.origin == "genomics"]  # those not merged into a rule's
-    assert braf
-    for o in braf:
-        assert o.category == "investigational" and o.escat_tier == "II-B"
-        assert "BRAF V600E" in o.name and "ESCAT tier II-B" in o.rationale[0] and o.citations
+    offered = {o.therapy for o in p.options}
+    assert {"dabrafenib-trametinib", "vemurafenib", "encorafenib-cetuximab"} <= offered
+    assert not {"trametinib", "encorafenib", "cetuximab"} & offered  # regimens stay whole
+    tiers = {o.therapy: o.escat_tier for o in p.options if o.escat_tier}
+    # each regimen carries the tier of its own assertion (CRC-extrapolated: III-A)
+    assert tiers["vemurafenib"] == "II-B" and tiers["encorafenib-cetuximab"] == "III-A"
+    for o in (o for o in p.options if o.origin == "genomics"):
+        assert o.category == "investigational"
+        assert "BRAF V600E" in o.name and f"ESCAT tier {o.escat_tier}" in o.rationale[0]
+        assert o.citations
 
 
 def test_uncited_engine_options_are_never_offered(kb: KnowledgeBase,

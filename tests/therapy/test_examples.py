@@ -137,7 +137,8 @@ def test_net_g3_has_no_standard_and_no_platinum_below_ki67_55(kb: KnowledgeBase)
 def test_colorectal_nec_first_line(kb: KnowledgeBase) -> None:
     p = _plan("colorectal_nec_braf", kb)
     assert {"cisplatin-etoposide", "cisplatin-irinotecan"} <= cats(p, "standard")
-    assert option(p, "dabrafenib").category == "investigational"
+    assert option(p, "dabrafenib-trametinib").category == "investigational"
+    assert "trametinib" not in {o.therapy for o in p.options}  # the MEK inhibitor never alone
 
 
 def test_localized_net_gets_surgery(kb: KnowledgeBase) -> None:

@@ -63,6 +63,25 @@ class Match:
     trials: tuple[str, ...]
     context: str                   # "match" | "unknown" (case context incomplete)
     note: str | None = None
+    regimens: tuple[str, ...] = ()  # the regimens the evidence is for (never split)
+    line: str | None = None        # the line of therapy the evidence comes from
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenMatch:
+    """A regimen an applicable sensitivity assertion's evidence is for, with its own tier."""
+
+    regimen: str                   # regimen id (or a drug id for monotherapy)
+    name: str
+    tier: str | None
+    assertion: str
+    line: str | None = None
+    components: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"regimen": self.regimen, "name": self.name, "tier": self.tier,
+                "assertion": self.assertion, "components": list(self.components),
+                **({"line": self.line} if self.line else {})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +101,7 @@ class Annotation:
     evidence: tuple[str, ...]
     tier_reasons: tuple[str, ...]
     notes: tuple[str, ...]
+    regimens: tuple[RegimenMatch, ...] = ()  # sensitivity regimens, best tier first
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +120,11 @@ class AnnotatedAlteration:
             "assertions": list(a.assertions),
             "matches": [{"assertion": m.assertion, "direction": m.direction, "tier": m.tier,
                          "drugs": list(m.drugs), "trials": list(m.trials),
-                         "context": m.context, **({"note": m.note} if m.note else {})}
+                         "context": m.context, "regimens": list(m.regimens),
+                         **({"line": m.line} if m.line else {}),
+                         **({"note": m.note} if m.note else {})}
                         for m in a.matches],
+            "regimens": [r.to_dict() for r in a.regimens],
             "evidence": list(a.evidence), "tier_reasons": list(a.tier_reasons),
             "notes": [*([v.note] if v.note else []), *([v.problem] if v.problem else []),
                       *a.notes],

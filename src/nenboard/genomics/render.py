@@ -15,7 +15,9 @@ def _profile_rows(p: MolecularProfile) -> list[dict[str, Any]]:
     rows = []
     for a in p.alterations:
         d = a.to_dict()
-        drugs = ", ".join(d["drugs"])
+        # the regimen of the evidence with its own tier, never its drugs split apart
+        drugs = "; ".join(f"{' + '.join(r['components'])} ({r['tier']})"
+                          for r in d["regimens"]) or ", ".join(d["drugs"])
         if d["resistance_drugs"]:
             drugs += ("; " if drugs else "") + "resistance: " + ", ".join(d["resistance_drugs"])
         rows.append({**d, "direction": ", ".join(d["directions"]) or d["status"].replace("_", " "),
@@ -35,7 +37,7 @@ def profile_doc(p: MolecularProfile, title: str = "", detail: bool = False) -> D
     if detail:  # one entry per alteration: too many columns for a table at 80 columns
         for r in rows:
             doc.item(f"{r['gene']} {r['alteration']}: tier {r['tier'] or '-'}; "
-                     f"{r['direction']}; drugs: {r['drug_text'] or '-'}; evidence: "
+                     f"{r['direction']}; regimens: {r['drug_text'] or '-'}; evidence: "
                      f"{r['note'] or '-'}; read from {r['source']}")
         if not rows:
             doc.para("no alterations in the case", indent=2)
@@ -43,7 +45,7 @@ def profile_doc(p: MolecularProfile, title: str = "", detail: bool = False) -> D
     tiered = [r for r in rows if r["tier"] or r["drug_text"]]
     rest = [r for r in rows if r not in tiered]
     if tiered:
-        table = doc.table(["gene", "alteration", "tier", "direction", "drugs"], indent=2)
+        table = doc.table(["gene", "alteration", "tier", "direction", "regimens (tier)"], indent=2)
         for r in tiered:
             table.add(r["gene"], r["alteration"], r["tier"] or "-", r["direction"],
                       r["drug_text"] or "-")

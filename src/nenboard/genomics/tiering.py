@@ -31,6 +31,7 @@ from nenboard.genomics.model import (
     Match,
     MolecularProfile,
     Observed,
+    RegimenMatch,
     Variant,
 )
 from nenboard.genomics.normalize import observed_from_case
@@ -102,11 +103,12 @@ class Annotator:
         key = (tuple((c.rec.id, fit, note) for c, fit, note in found), tuple(notes))
         ann = self._built.get(key)
         if ann is None:
-            ann = self._built[key] = _build(found, notes)
+            ann = self._built[key] = _build(found, notes, self.kb)
         return ann
 
 
-def _build(found: list[tuple[Compiled, str, str | None]], notes: list[str]) -> Annotation:
+def _build(found: list[tuple[Compiled, str, str | None]], notes: list[str],
+           kb: KnowledgeBase) -> Annotation:
     """The Annotation for one set of matched assertions (shared by all variants with it)."""
     if not found:
         return Annotation("no_assertion", None, None, (), (), (), (), (), (), (), (), (),
@@ -115,7 +117,8 @@ def _build(found: list[tuple[Compiled, str, str | None]], notes: list[str]) -> A
     found = sorted(found, key=lambda f: (DIRECTION_ORDER.index(f[0].rec.direction),
                                          _tier_key(f[0].rec.tier), f[1] != "match"))
     recs = [c.rec for c, _, _ in found]
-    matches = [Match(r.id, r.direction, r.tier, tuple(r.drugs), tuple(r.trials), fit, note)
+    matches = [Match(r.id, r.direction, r.tier, tuple(r.drugs), tuple(r.trials), fit, note,
+                     tuple(r.regimens or r.drugs), r.line.text if r.line else None)
                for r, (_, fit, note) in zip(recs, found, strict=True)]
     sens = [m for m in matches if m.direction == "sensitivity"]
     sure = [m for m in sens if m.context == "match"] or sens
@@ -140,7 +143,22 @@ def _build(found: list[tuple[Compiled, str, str | None]], notes: list[str]) -> A
         evidence=tuple(f"{r.id}: {r.evidence}" for r in recs),
         tier_reasons=tuple(f"{r.id} ({r.tier or 'no tier'}): {r.tier_reason}" for r in recs),
         notes=tuple(dict.fromkeys(notes)),
+        regimens=_regimens(sens, kb),
     )
+
+
+def _regimens(sens: list[Match], kb: KnowledgeBase) -> tuple[RegimenMatch, ...]:
+    """Each evidence regimen once, with the tier of the best assertion that names it."""
+    out: dict[str, RegimenMatch] = {}
+    for m in sorted(sens, key=lambda m: _tier_key(m.tier)):
+        if m.tier == "X":
+            continue
+        for rid in m.regimens:
+            if rid not in out:
+                rec = kb.therapy(rid)
+                out[rid] = RegimenMatch(rid, rec.name if rec else rid, m.tier, m.assertion,
+                                        m.line, tuple(kb.components_of(rid)) or (rid,))
+    return tuple(out.values())
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -146,6 +146,17 @@ def check(kb: KnowledgeBase) -> list[Problem]:
                                "above the III-A cap"))
         if b.direction == "sensitivity" and b.tier is None:
             add(Problem(where, "a sensitivity assertion needs an ESCAT tier"))
+        refs(where, b.regimens, therapies, "regimen")
+        if b.line:
+            refs(f"{where}.line", b.line.after, therapies | set(kb.therapy_classes), "therapy")
+        if b.direction == "sensitivity" and b.drugs and b.tier != "X" and not b.regimens:
+            add(Problem(where, "name the regimens the evidence is for (regimens: [...]), so a "
+                               "combination is never offered as single drugs"))
+        covered = {c for r in b.regimens for c in (kb.components_of(r) or [r])}
+        for drug in b.drugs if b.regimens else ():
+            if drug not in covered:
+                add(Problem(where, f"drug {drug!r} is in no regimen of the assertion "
+                                   f"({', '.join(b.regimens)})"))
 
     for f in kb.factors.values():
         refs(f"factors:{f.id}", f.applies_to, therapies | set(kb.therapy_classes), "therapy")

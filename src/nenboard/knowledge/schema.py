@@ -374,11 +374,29 @@ class Context(Strict):
     grades: list[str] = Field(default_factory=list)
 
 
+class EvidenceLine(Strict):
+    """The line of therapy an assertion's evidence comes from (e.g. after platinum).
+
+    ``after``: therapy class or therapy ids the evidence population had received,
+    any of which the case must have had; ``min_line``: the line of systemic therapy
+    now to be chosen must be at least this (2 = after one prior line).
+    """
+
+    text: str = Field(min_length=1, description="as shown, e.g. 'second line after platinum'")
+    after: list[str] = Field(default_factory=list, description="therapy class or therapy ids")
+    min_line: int | None = Field(default=None, ge=1)
+    citations: list[Citation] = Field(min_length=1)
+
+
 class BiomarkerAssertion(Record):
     match: AlterationMatch
     context: Context = Field(default_factory=Context)
     direction: Literal["sensitivity", "resistance", "prognostic", "diagnostic", "predisposing"]
     drugs: list[str] = Field(default_factory=list, description="drug or regimen ids")
+    regimens: list[str] = Field(
+        default_factory=list, description="the regimens (regimen ids, or a drug id for "
+        "monotherapy) the evidence is for; a combination is never split into its drugs")
+    line: EvidenceLine | None = Field(default=None, description="line the evidence comes from")
     trials: list[str] = Field(default_factory=list, description="trial ids")
     tier: EscatTier | None = None
     tier_reason: str
@@ -460,14 +478,17 @@ class SafetyGate(Record):
     ``forbid_therapies_in`` (e.g. ``progressed_on``). ``check`` names a built-in
     invariant instead: ``evidence_population`` (the option's trial evidence must
     enrol a population that covers the case) or ``citation`` (the option must
-    cite a source). A caught option is excluded, or demoted to ``demote_to``.
+    cite a source), ``partner_alone`` (a molecularly matched option must be a regimen
+    its evidence names, never one drug of a combination), ``evidence_line`` (a matched
+    option needs the prior therapy its evidence population had). A caught option is
+    excluded, or demoted to ``demote_to``.
     """
 
     forbid_therapies: list[str] = Field(default_factory=list)
     forbid_classes: list[str] = Field(default_factory=list)
     forbid_therapies_in: list[str] = Field(default_factory=list,
                                            description="case list facts of therapy ids")
-    check: Literal["evidence_population", "citation"] | None = None
+    check: Literal["evidence_population", "citation", "partner_alone", "evidence_line"] | None = None
     categories: list[Category] = Field(default_factory=lambda: ["standard", "alternative"])
     when: Condition | None = None
     action: Literal["exclude", "demote"] = "exclude"

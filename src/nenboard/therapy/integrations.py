@@ -2,18 +2,23 @@
 
 * Eligible and possibly eligible trials open to enrolment (recruiting or not yet
   recruiting) become ``category: trial`` options.
-* Tiered, actionable alterations with matched drugs become
-  ``category: investigational`` options carrying the ESCAT tier.
+* Each actionable biomarker assertion that applies becomes an ``investigational``
+  option per regimen its evidence is for (never one drug of a combination), with
+  the assertion's own ESCAT tier and the line its evidence comes from; the safety
+  gates ``no-partner-drug-alone`` and ``molecular-evidence-line`` enforce both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from nenboard.case.model import Case
 from nenboard.genomics import annotate_case
+from nenboard.genomics.model import TIER_ORDER
 from nenboard.knowledge.loader import KnowledgeBase
-from nenboard.knowledge.schema import Citation
+from nenboard.knowledge.schema import BiomarkerAssertion, Citation, EvidenceLine
 from nenboard.memo import per_kb
 from nenboard.therapy.evidence import trial_evidence
 from nenboard.therapy.model import Option
@@ -26,13 +31,28 @@ ACTIONABLE_TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B")
 
 @dataclass(frozen=True)
 class MolecularMatch:
-    """An actionable alteration as the planner needs it."""
+    """One sensitivity assertion that applies to one alteration, as the planner needs it.
+
+    ``tier`` is the assertion's own ESCAT tier (never borrowed from another assertion on
+    the same alteration); ``regimens`` are the regimens its evidence is for, so a
+    combination is never split into single drugs; ``line`` is the line of therapy the
+    evidence comes from.
+    """
 
     label: str
     tier: str
     drugs: tuple[str, ...]
     trials: tuple[str, ...]
     citations: tuple[Citation, ...]
+    assertion: str = ""
+    regimens: tuple[str, ...] = ()
+    line: EvidenceLine | None = None
+    note: str | None = None
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """What is offered: the evidence's regimens (each drug only if none is named)."""
+        return self.regimens or self.drugs
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,28 +99,100 @@ def trial_options(case: Case, kb: KnowledgeBase, line: str) -> list[Option]:
 
 
 def molecular_matches(case: Case, kb: KnowledgeBase) -> list[MolecularMatch]:
-    """Sensitivity assertions with an actionable ESCAT tier and matched drugs."""
+    """One match per (alteration, applicable sensitivity assertion) with an actionable tier."""
     out = []
     for alt in annotate_case(case, kb).alterations:
-        a, v = alt.annotation, alt.observed.variant
-        if a.tier in ACTIONABLE_TIERS and a.direction == "sensitivity" and a.drugs:
+        v = alt.observed.variant
+        for m in alt.annotation.matches:
+            rec = kb.biomarkers.get(m.assertion)
+            if (rec is None or m.direction != "sensitivity" or m.tier not in ACTIONABLE_TIERS
+                    or not (rec.regimens or rec.drugs)):
+                continue
             out.append(MolecularMatch(
-                label=f"{v.gene} {v.alteration}", tier=a.tier, drugs=a.drugs, trials=a.trials,
-                citations=tuple(Citation.model_validate(dict(c)) for c in a.citations)))
+                label=f"{v.gene} {v.alteration}", tier=m.tier, drugs=tuple(rec.drugs),
+                trials=tuple(rec.trials), citations=tuple(rec.citations), assertion=rec.id,
+                regimens=tuple(rec.regimens), line=rec.line, note=m.note))
     return out
 
 
+def line_met(line: EvidenceLine | None, facts: Mapping[str, Any],
+             kb: KnowledgeBase) -> bool:
+    """Has the case reached the line the evidence comes from? (no line stated: yes)."""
+    if line is None:
+        return True
+    now = facts.get("line")
+    if line.min_line is not None and isinstance(now, int) and now < line.min_line:
+        return False
+    if line.after:
+        prior = {*(facts.get("prior_therapies") or ()), *(facts.get("prior_classes") or ())}
+        had = prior | {c for t in prior for c in kb.classes_of(t)}
+        if not had & set(line.after):
+            return False
+    return True
+
+
+def evidence_line_gap(option: Option, facts: Mapping[str, Any], kb: KnowledgeBase) -> str | None:
+    """Why a matched option is premature: no matched assertion's evidence line is reached."""
+    recs = _assertions_of(option, kb)
+    if not recs or any(line_met(r.line, facts, kb) for r in recs):
+        return None
+    return "; ".join(f"{r.id}: evidence is {r.line.text}" for r in recs if r.line)
+
+
+def partner_alone_gap(option: Option, kb: KnowledgeBase) -> str | None:
+    """Why a matched option splits a regimen: its therapy is not a regimen its evidence names."""
+    recs = _assertions_of(option, kb)
+    if not recs:
+        return None
+    named = list(dict.fromkeys(r for rec in recs for r in (rec.regimens or rec.drugs)))
+    if option.therapy in named:
+        return None
+    combos = [r for r in named if option.therapy in kb.components_of(r)]
+    if combos:
+        return (f"{option.therapy} is a partner drug of {', '.join(combos)}; the evidence is for "
+                "the combination")
+    return f"{option.therapy} is not a regimen its evidence names ({', '.join(named)})"
+
+
+def _assertions_of(option: Option, kb: KnowledgeBase) -> list[BiomarkerAssertion]:
+    ids = option.triggered_by.get("assertions") or ()
+    return [kb.biomarkers[i] for i in ids if i in kb.biomarkers]
+
+
 def molecular_options(case: Case, kb: KnowledgeBase, line: str) -> list[Option]:
-    options = []
+    """One investigational option per evidence regimen, with each assertion's own tier.
+
+    A regimen several assertions name (e.g. berzosertib + topotecan for CCNE1 gain and
+    ARID1A loss) is one option whose tier is the best of those assertions; the rationale
+    gives every assertion with its own tier and the line its evidence comes from.
+    """
+    by_regimen: dict[str, list[MolecularMatch]] = {}
     for m in molecular_matches(case, kb):
-        for drug in m.drugs:
-            rec = kb.therapy(drug)
-            options.append(Option(
-                therapy=drug, name=(rec.name if rec else drug) + f" (matched to {m.label})",
-                category="investigational", line=line, escat_tier=m.tier,
-                rationale=[f"Molecularly matched: {m.label}, ESCAT tier {m.tier}"
-                           + (f"; trials: {', '.join(m.trials)}" if m.trials else "")],
-                evidence=[trial_evidence(t, kb) for t in m.trials], citations=list(m.citations),
-                origin="genomics", classes=kb.classes_of(drug), priority=70,
-                triggered_by={"alteration": m.label}))
+        for therapy in m.offered:
+            by_regimen.setdefault(therapy, []).append(m)
+    options = []
+    for therapy, matches in by_regimen.items():
+        rec = kb.therapy(therapy)
+        best = min(matches, key=lambda m: TIER_ORDER.index(m.tier))
+        labels = list(dict.fromkeys(m.label for m in matches))
+        trials = list(dict.fromkeys(t for m in matches for t in m.trials))
+        rationale = [f"Molecularly matched: {m.label} ({m.assertion or 'assertion'}), ESCAT tier "
+                     f"{m.tier}" + (f"; {m.note}" if m.note else "") for m in matches]
+        rationale += [f"Evidence line ({m.assertion}): {m.line.text}" for m in matches if m.line]
+        if trials:
+            rationale.append(f"trials: {', '.join(trials)}")
+        components = kb.components_of(therapy)
+        if len(components) > 1:
+            rationale.append("The evidence is for the combination; its drugs are not offered "
+                             "alone.")
+        options.append(Option(
+            therapy=therapy, name=(rec.name if rec else therapy)
+            + f" (matched to {', '.join(labels)})",
+            category="investigational", line=line, escat_tier=best.tier, rationale=rationale,
+            evidence=[trial_evidence(t, kb) for t in trials],
+            citations=list({(c.source, c.ref, c.locator, c.quote): c
+                            for m in matches for c in m.citations}.values()),
+            origin="genomics", classes=kb.classes_of(therapy), priority=70,
+            triggered_by={"alteration": ", ".join(labels),
+                          "assertions": [m.assertion for m in matches if m.assertion]}))
     return options

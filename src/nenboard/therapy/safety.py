@@ -15,6 +15,7 @@ from nenboard.knowledge.compile import check_of
 from nenboard.knowledge.facts import SITE_GROUPS, SITES
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Population, SafetyGate
+from nenboard.therapy.integrations import evidence_line_gap, partner_alone_gap
 from nenboard.therapy.model import Exclusion, Option
 
 GRADES = ("G1", "G2", "G3")
@@ -95,6 +96,10 @@ def catches(gate: SafetyGate, option: Option, facts: Mapping[str, Any],
         return evidence_gap(option, facts, kb)
     if gate.check == "citation" and not option.citations:
         return "no citation"
+    if gate.check == "partner_alone":
+        return partner_alone_gap(option, kb)
+    if gate.check == "evidence_line":
+        return evidence_line_gap(option, facts, kb)
     return None
 
 
