@@ -175,10 +175,10 @@ def test_submit_stores_evaluates_and_shows_the_report(web: Any) -> None:
     again = web.client.post(f"/ui/cases/{case_id}/evaluate", follow_redirects=False)
     assert again.status_code == 303
     second = web.client.get(again.headers["location"]).text
-    assert "What changed since the previous evaluation" in second
+    assert "Since the previous report" in second and "Nothing changed" in second
     previous = re.search(r'href="[^"]*(/ui/reports/[0-9a-f]+)">Previous evaluation', second)
     assert previous and report_url.endswith(previous.group(1))
-    assert "What changed" not in page.text  # the first evaluation has nothing before it
+    assert "Since the previous report" not in page.text  # nothing before the first one
     assert "Sign out" in page.text and "Sign out" in second
     copy = web.client.get(f"/ui/cases/new?copy={case_id}").text
     assert 'value="12.0"' in copy or 'value="12"' in copy
@@ -307,3 +307,19 @@ def test_knowledge_base_pages_are_readable_and_linked(web: Any, kb: Any) -> None
         assert '{&#34;' not in main and "{'" not in main and '{"' not in main, kind
     listing = web.client.get("/ui/kb", params={"kind": "rules"}).text
     assert "Planner rules (" in listing and f"/ui/kb/{rule.id}" in listing
+
+
+def test_report_page_says_what_changed_since_the_previous_evaluation(web: Any) -> None:
+    """An earlier evaluation of the same case that offered an option this one does not
+    (as after a knowledge-base update): the board summary names it."""
+    r = web.client.post("/ui/cases/new", data=_form(id="changes"), follow_redirects=False)
+    first = web.store.get_report(r.headers["location"].rsplit("/", 1)[1])
+    case = web.store.get_case(first.case_id)
+    earlier = dict(first.data, options=[*first.data["options"], {
+        **first.data["options"][0], "therapy": "retired-option", "name": "Retired option X"}])
+    web.store.save_report(case, earlier, "test")
+    again = web.client.post(f"/ui/cases/{case.id}/evaluate", follow_redirects=False)
+    html = web.client.get(again.headers["location"]).text
+    summary = html.split('id="summary"', 1)[1].split("</section>", 1)[0]
+    assert "Since the previous report" in summary
+    assert re.search(r"<b>removed</b> option: Retired option X", summary)

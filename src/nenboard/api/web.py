@@ -249,7 +249,7 @@ def register(app: FastAPI) -> None:
         html = render_report_page(report, previous, request.app.state.kb)
         bar = _env().get_template("report_nav.html").render(
             request=request, url_for=_url_for(request), report=stored, case=case, user=who,
-            current="ui_cases", earlier=earlier, changes=what_changed(report, previous),
+            current="ui_cases", earlier=earlier,
             can_evaluate=ROLE_RANK[who.role] >= ROLE_RANK["clinician"])
         head, sep, body = html.partition("<body>")
         return HTMLResponse(head + sep + bar + body if sep else bar + html)
@@ -325,26 +325,11 @@ def _case_rows(request: Request, rows: list[Any]) -> list[dict[str, Any]]:
 
 
 def render_report_page(report: Any, previous: Any, kb: Any) -> str:
-    """The report HTML (board summary first, from the report package)."""
+    """The report HTML: the board summary first, with what changed since ``previous``
+    (the evaluation of the same case before this one), both from the report package."""
     from nenboard.report.html import render_html
+    from nenboard.report.summary import summarise
 
+    if previous is not None:
+        report = report.model_copy(update={"summary": summarise(report, previous)})
     return render_html(report, kb)
-
-
-def what_changed(report: Any, previous: Any) -> list[str]:
-    """Differences from the previous evaluation of the same case, in words."""
-    if previous is None:
-        return []
-    out = []
-    before, now = previous.classification.who_label, report.classification.who_label
-    if before != now:
-        out.append(f"classification {before or 'not determined'} -> {now or 'not determined'}")
-    old = {o.therapy: o.name for o in previous.options}
-    new = {o.therapy: o.name for o in report.options}
-    out += [f"new option: {name}" for t, name in new.items() if t not in old]
-    out += [f"no longer an option: {name}" for t, name in old.items() if t not in new]
-    if previous.kb_version != report.kb_version:
-        out.append(f"knowledge base {previous.kb_version} -> {report.kb_version}")
-    if previous.input_hash != report.input_hash:
-        out.append("the case data changed")
-    return out
