@@ -156,3 +156,11 @@ def test_review_only_options_are_not_marked(kb: KnowledgeBase) -> None:
     assert ssa is not None and ssa.after_reviews == [] and ssa.updates == []
     for o in p.options:
         assert all(is_post_review(d.source, kb) for d in o.after_reviews), o.name
+
+
+def test_the_case_cohort_figures_come_first(kb: KnowledgeBase) -> None:
+    ep = _option(_plan(_case("jejunum_ileum", 5, AFTER_SSA_AND_PRRT), kb), "cabozantinib")
+    pan = _option(_plan(_case("pancreas", 12, AFTER_SSA_AND_EVEROLIMUS), kb), "cabozantinib")
+    assert ep is not None and pan is not None
+    assert "extrapancreatic" in ep.benefit[0].arm and ep.benefit[0].value == 8.4
+    assert "(pancreatic NET cohort)" in pan.benefit[0].arm and pan.benefit[0].value == 13.8

@@ -107,6 +107,7 @@ def check(kb: KnowledgeBase) -> list[Problem]:
         arm_ids = {a.id for a in t.arms} | {a.name for a in t.arms}
         for arm in t.arms:
             refs(f"{where}.arms.{arm.id}", arm.therapies, therapies, "therapy")
+            cond(f"{where}.arms.{arm.id}.cohort", arm.cohort)
         for o in t.outcomes:
             ow = f"{where}.outcomes[{o.endpoint}/{o.arm}]"
             if t.arms and o.arm not in arm_ids and o.arm != "all":

@@ -187,6 +187,10 @@ class Arm(Strict):
     name: str
     therapies: list[str] = Field(default_factory=list, description="drug or regimen ids")
     n: int | None = Field(default=None, ge=0)
+    cohort: Condition | None = Field(
+        default=None, description="the cohort this arm belongs to, where a trial has separate "
+        "cohorts (CABINET: pancreatic vs extra-pancreatic); its outcomes are shown first to a "
+        "case in that cohort")
 
 
 StudyType = Literal["interventional", "observational", "retrospective", "meta_analysis",

@@ -111,7 +111,7 @@ def plan(case: Case, kb: KnowledgeBase, facts: Facts | None = None) -> Plan:
     facts = facts if facts is not None else derive_facts(case, kb)
     line = show(facts.get("line"))
     outcome = evaluate_rules(kb, facts)
-    candidates = [annotate(o, kb) for o in (*outcome.options, *trial_options(case, kb, line),
+    candidates = [annotate(o, kb, facts) for o in (*outcome.options, *trial_options(case, kb, line),
                                               *molecular_options(case, kb, line))]
     gated, gate_excluded = apply_gates(candidates, kb, facts)
     cited, uncited = _citation_gate(gated)

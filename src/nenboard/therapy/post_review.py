@@ -1,5 +1,6 @@
 """Mark options whose evidence was published after the source reviews.
 
+Outcomes of a trial cohort the case does not belong to come after the case's own cohort.
 An option lists the later publications behind it (its rule's citations and the
 outcomes of its evidence trials) with their dates, and, where a later source changed
 what a review said about an evidence trial (a trial listed as recruiting has reported),
@@ -8,13 +9,16 @@ both statements with their dates. A pure function of the option and the knowledg
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from nenboard.knowledge.compile import check_of
+from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.dates import citation_date
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.post_review import is_post_review, source_date, source_label
 from nenboard.knowledge.schema import Citation, Trial
-from nenboard.therapy.model import DatedSource, DatedStatement, EvidenceUpdate, Option
+from nenboard.therapy.model import Benefit, DatedSource, DatedStatement, EvidenceUpdate, Option
 
 
 def _trials(option: Option, kb: KnowledgeBase) -> list[Trial]:
@@ -55,9 +59,25 @@ def _note(u: EvidenceUpdate, kb: KnowledgeBase) -> str:
             f" {later.statement}")
 
 
-def annotate(option: Option, kb: KnowledgeBase) -> Option:
+def _in_cohort_first(option: Option, trials: list[Trial],
+                     facts: Mapping[str, Any] | None) -> list[Benefit]:
+    """Outcomes of arms whose cohort the case is not in (e.g. the other CABINET cohort) last."""
+    if facts is None:
+        return option.benefit
+    other = {(t.id, a.name) for t in trials for a in t.arms
+             if a.cohort is not None and check_of(a.cohort).test(facts) is Truth.NOT_MET}
+    if not other:
+        return option.benefit
+    return sorted(option.benefit, key=lambda b: (b.trial, b.arm) in other)
+
+
+def annotate(option: Option, kb: KnowledgeBase,
+             facts: Mapping[str, Any] | None = None) -> Option:
     """The option with ``after_reviews``, ``updates`` and their notes filled in."""
     trials = _trials(option, kb)
+    benefit = _in_cohort_first(option, trials, facts)
+    if benefit is not option.benefit:
+        option = option.model_copy(update={"benefit": benefit})
     later = list(dict.fromkeys(c.source for c in _citations(option, trials)
                                if is_post_review(c.source, kb)))
     updates = _updates(trials, kb)

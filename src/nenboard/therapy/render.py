@@ -84,6 +84,9 @@ def option_line(o: Option) -> str:
     level += [f"ESCAT {o.escat_tier}"] if o.escat_tier else []
     if level:
         bits.append(", ".join(level))
+    if o.after_reviews:
+        bits.append("evidence published after the source reviews ("
+                    + ", ".join(sorted({(d.date or "")[:4] for d in o.after_reviews})) + ")")
     if head := headline(o):
         bits.append(head)
     bits += [f"! {c.text}" for c in o.cautions if c.status == "applies"]
