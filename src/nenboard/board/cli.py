@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -100,17 +101,22 @@ def register(app: typer.Typer) -> None:
         pathway: bool = typer.Option(False, "--pathway", help="add the pathway prediction "
                                      "(research use) for the case's genotype"),
         timestamp: str | None = TimestampOpt,
+        previous: Path | None = PreviousOpt,
     ) -> None:
-        """One printable report per case: HTML, PDF or JSON."""
+        """One printable report per case, board summary first: HTML, PDF or JSON."""
         from nenboard.board import evaluate
         from nenboard.report.render import render_report
+        from nenboard.report.summary import with_summary
 
         if fmt is ReportFormat.pdf and out is None:
             raise InputError.single("--output", "PDF output needs -o FILE")
         check_output(out)
+        before = read_previous(previous)
         with working(f"evaluating{' and simulating the pathway' if pathway else ''}"):
             report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp),
                               pathway=pathway)
+        if before is not None:
+            report = with_summary(report, before)
         with working(f"rendering {fmt.value.upper()}"):
             rendered = render_report(report, kb(), fmt.value)
         write_output(rendered, out)
@@ -126,18 +132,19 @@ def register(app: typer.Typer) -> None:
         scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler "
                                              "address, or 'local'"),
         full: bool = typer.Option(False, "--full", help="jsonl: include each full report"),
+        as_json: bool = typer.Option(False, "--json", help="one case: print the full JSON "
+                                     "report instead of the board summary"),
+        previous: Path | None = PreviousOpt,
         timestamp: str | None = TimestampOpt,
     ) -> None:
-        """Evaluate one case (JSON report) or a whole cohort with --batch."""
-        from nenboard.board import evaluate
+        """One case: the board summary (full JSON report with --json or -o FILE); or a whole
+        cohort with --batch."""
         from nenboard.board.batch import BatchSummary, run_batch, write_rows
 
         if (case is None) == (batch is None):
             raise InputError.single("CASE", "give one case file or --batch PATH (not both)")
         if case is not None:
-            check_output(out)
-            report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp))
-            write_output(report.model_dump_json(indent=2), out)
+            board_one(case, out, as_json, previous, pinned_timestamp(timestamp))
             return
         if out is None:
             raise InputError.single("--output", "a batch needs -o OUT")
@@ -156,6 +163,56 @@ def register(app: typer.Typer) -> None:
         write_rows(rows, out, fmt.value)
         print_summary(summary)
         write_output(json.dumps(summary.to_json(), indent=2), out.with_suffix(".summary.json"))
+
+
+PreviousOpt = typer.Option(None, "--previous", help="the JSON report of this case's last "
+                          "evaluation: the board summary says what changed")
+
+
+def read_previous(path: Path | None):
+    """The previous Report, validated (a bad file is an input error, exit 2)."""
+    if path is None:
+        return None
+    from pydantic import ValidationError
+
+    from nenboard.report.model import Report
+
+    try:
+        return Report.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError.single("--previous", f"cannot read {path}: {exc.strerror}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        raise InputError.single("--previous", f"{path} is not a nenboard JSON report "
+                                f"({where}: {first['msg']})") from None
+
+
+def board_one(case: Path, out: Path | None, as_json: bool, previous: Path | None,
+              timestamp: str | None) -> None:
+    """`nenboard board CASE`: the board summary on the terminal; the full report as JSON."""
+    import shutil
+
+    from nenboard.board import evaluate
+    from nenboard.report.summary import summary_text, with_summary
+
+    check_output(out)
+    before = read_previous(previous)
+    report = evaluate(load_case(case), kb(), timestamp=timestamp)
+    if before is not None:
+        report = with_summary(report, before)
+    if as_json or out is not None:
+        write_output(report.model_dump_json(indent=2), out)
+    if not as_json:
+        width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+        text = summary_text(report.summary, width=width)
+        sys.stdout.write(text + "\n\n" + "\n".join(_wrap(DISCLAIMER, width)) + "\n")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
 
 
 def print_summary(s) -> None:

@@ -129,7 +129,8 @@ def _draw_panel(ax: plt.Axes, c: Comparison, rows: list) -> None:
             if ci:
                 ax.plot(ci, [y, y], color=col, lw=1.6)
             ax.plot([v], [y], marker="D", color=col, ms=5)
-        xmax = hi * 1.3
+        ax.annotate("1", (1.0, -0.6), xytext=(0, -1), textcoords="offset points", ha="center",
+                    va="top", fontsize=TEXT_PT - 1.5, color="#555", annotation_clip=False)
     else:
         values = [r[1] for r in rows]
         xmax = max(values) * 1.02 or 1.0

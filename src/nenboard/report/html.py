@@ -24,7 +24,7 @@ CATEGORY_ORDER = ("standard", "alternative", "investigational", "trial")
 DETAILED = ("standard", "alternative", "investigational")
 FIGURE_CATEGORIES = ("standard", "alternative")
 FIGURE_ENDPOINTS = ("PFS", "TTP", "OS", "ORR", "DCR", "PFS_rate", "OS_rate")
-MAX_PANELS = 3
+MAX_PANELS = 2
 SECTIONS = (("case", "Case"), ("classification", "Classification (WHO 2019)"),
             ("options", "Therapy options and evidence"), ("excluded", "Considered and not offered"),
             ("resistance", "Resistance analysis"), ("molecular", "Molecular profile"),
@@ -92,8 +92,9 @@ def render_html(report: Report, kb: KnowledgeBase) -> str:
     by_category = {cat: [o for o in data["options"] if o["category"] == cat]
                    for cat in CATEGORY_ORDER}
     option_figures = {}
-    for o in report.options:
-        if o.category in FIGURE_CATEGORIES and (panels := _figure_panels(o)):
+    drawn = [c for c in FIGURE_CATEGORIES if any(o.category == c for o in report.options)][:1]
+    for o in report.options:  # figures for the first tier offered (standard, else alternative)
+        if o.category in drawn and (panels := _figure_panels(o)):
             option_figures[o.therapy] = figures.outcome_comparison(panels)
     figs = {
         "ki67": figures.ki67_scale(report.case.get("tumor", {}).get("ki67"), grading(kb),

@@ -16,6 +16,7 @@ from typing import Any
 
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Source
+from nenboard.report.evidence import short_trial_name
 from nenboard.report.model import CitedAt, Reference
 
 
@@ -93,7 +94,8 @@ def _build_index(kb: KnowledgeBase) -> dict[tuple[str, str], dict[str, Any]]:
                 key = (c.source, ref)
                 if not ref or len(counts.get(key, ())) != 1 or key in index:
                     continue
-                index[key] = {"trial": trial.id, "name": trial.name, "nct": list(trial.nct),
+                index[key] = {"trial": trial.id, "short": short_trial_name(trial),
+                              "nct": list(trial.nct),
                               "listed": " ".join(listed.split()) if listed else None,
                               "paper": paper}
     return index
@@ -108,12 +110,14 @@ def _primary(c: dict[str, Any], kb: KnowledgeBase) -> tuple[str | None, str | No
             continue
         trial = trial or hit["trial"]
         nct = nct or hit["nct"]
-        text = hit["name"]
-        if hit["listed"]:
-            text += f" - {hit['listed']}"
+        ids = list(hit["nct"])
         if hit["paper"] is not None:
             p = hit["paper"]
-            text += "; " + (f"doi:{p.doi}" if p.doi else "") + (f" PMID {p.pmid}" if p.pmid else "")
+            ids += [f"doi:{p.doi}"] if p.doi else []
+            ids += [f"PMID {p.pmid}"] if p.pmid else []
+        text = hit["short"] + (f" ({', '.join(ids)})" if ids else "")
+        if not ids and hit["listed"]:
+            text += f": {hit['listed']}"
         names.append(text.strip("; "))
     return ("; ".join(names) or None), trial, nct
 

@@ -216,7 +216,10 @@ def summary_text(s: BoardSummary, width: int = 80) -> str:
     if s.changes is not None:
         out += ["", "Since the previous report"
                 + (f" ({s.previous['generated_at']})" if s.previous else "") + ":"]
-        out += [ln for c in s.changes for ln in wrap(f"{c.kind} {c.what}: {c.text}", "- ", "  ")]
+        out += [ln for c in s.changes[:12]
+                for ln in wrap(f"{c.kind} {c.what}: {c.text}", "- ", "  ")]
+        if len(s.changes) > 12:
+            out.append(f"  and {len(s.changes) - 12} more changes (see the JSON report)")
         if not s.changes:
             out.append("  nothing changed")
     return "\n".join(out)

@@ -84,7 +84,8 @@ def pathology_text(t: dict[str, Any], kb: KnowledgeBase) -> str:
         parts.append(f"{words(t['morphology'])} morphology")
     parts.append(f"Ki-67 {num(t['ki67'])}%" if t.get("ki67") is not None else "Ki-67 not stated")
     if t.get("mitoses") is not None:
-        parts.append(f"{num(t['mitoses'])} mitoses/2 mm²")
+        parts.append(f"{num(t['mitoses'])} {'mitosis' if t['mitoses'] == 1 else 'mitoses'}"
+                     "/2 mm²")
     if t.get("minen_fraction") is not None:
         parts.append(f"non-neuroendocrine component {num(round(t['minen_fraction'] * 100, 1))}%")
     return ", ".join(parts)
