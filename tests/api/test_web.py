@@ -123,6 +123,14 @@ def test_any_number_of_rows_and_stated_absent_are_stored(web: Any) -> None:
     assert case["molecular"]["alterations"][1] == {"gene": "TSC2", "alteration": "loss",
                                                    "vaf": 0.4, "germline": False}
     assert case["molecular"]["ihc"] == {"SSTR2": "positive", "RB1": "retained"}
+    downloaded = web.client.get(f"/ui/cases/{case_id}/case.yaml")
+    assert downloaded.headers["content-type"].startswith("application/yaml")
+    import yaml
+
+    assert yaml.safe_load(downloaded.text)["history"][6] == {"therapy": "cabozantinib"}
+    again = web.client.post("/ui/upload", files={"file": ("c.yaml", downloaded.content)},
+                            data={"action": "evaluate"}, follow_redirects=False)
+    assert again.status_code == 303  # the download is a valid case file
     copy = web.client.get(f"/ui/cases/new?copy={case_id}").text  # every row comes back
     assert 'name="history.6.therapy"' in copy and 'value="cabozantinib"' in copy
     assert re.search(r'<select id="tumor-functional_syndrome".*?value="none" selected', copy,
@@ -189,6 +197,9 @@ def test_viewers_cannot_enter_cases_and_cross_site_posts_are_refused(svc: Any) -
     svc.client.post("/ui/login", data={"token": svc.tokens["viewer"]})
     r = svc.client.get("/ui/cases/new")
     assert r.status_code == 403 and "clinician" in r.text and DISCLAIMER in r.text
+    home = svc.client.get("/ui").text  # a viewer is not offered what they may not do
+    assert "/ui/cases/new" not in home and "/ui/upload" not in home and "Sign out" in home
+    assert svc.client.get("/ui/upload").status_code == 403
     svc.client.cookies.clear()
     svc.client.post("/ui/login", data={"token": svc.tokens["clinician"]})
     r = svc.client.post("/ui/cases/new", data=_form(), headers={"origin": "https://evil.example"})

@@ -163,9 +163,17 @@ class View:
 
     def mapping(self, d: dict[str, Any]) -> Markup:
         text = d.get("text") or d.get("description")
-        parts = [] if not text else [escape(text)]
+        lead = ""
+        if d.get("agency") and d.get("year"):  # an approval: "FDA 2016: indication"
+            lead = Markup("<b>{} {}</b>: {}").format(d["agency"], d["year"],
+                                                      d.get("indication", ""))
+        elif isinstance(d.get("name"), str):  # a named item (toxicity, arm): name first
+            lead = Markup("<b>{}</b>").format(d["name"])
+        shown = {"agency", "year", "indication"} if d.get("agency") else {"name"}
+        parts = [p for p in (lead, escape(text) if text else "") if p]
         for k, v in d.items():
-            if k in ("citations", "id") or v in (None, "", [], {}) or v == text:
+            if (k in ("citations", "id") or v in (None, "", [], {}) or v == text
+                    or (lead and k in shown)):
                 continue
             parts.append(Markup("<b>{}</b>: {}").format(label(k), self.value(k, v)))
         out = Markup("; ").join(parts)
@@ -210,8 +218,9 @@ def record_view(kb: KnowledgeBase, kind: str, rec: BaseModel,
     data = rec.model_dump(mode="json", by_alias=True, exclude_none=True)
     view.cite(data.get("citations") or [])  # the record's own sources come first
     order = list(ORDER.get(kind, ())) + [k for k in data if k not in ORDER.get(kind, ())]
-    facts = [(label(k), view.value(k, data[k])) for k in order
-             if k in data and k not in SKIP and data[k] not in ("", [], {})]
+    facts = [(label(k), shown) for k in order
+             if k in data and k not in SKIP and data[k] not in ("", [], {})
+             and str(shown := view.value(k, data[k])).strip()]
     outcomes = _outcomes(view, data) if kind == "trials" else []
     criteria = [(c.get("text", ""), view.condition(c["condition"]) if c.get("condition")
                  else Markup(), view.cite(c.get("citations") or []))

@@ -223,6 +223,25 @@ def register(app: FastAPI) -> None:
                     reports=request.app.state.store.reports_for(stored.id),
                     case_yaml=yaml.safe_dump(stored.data, sort_keys=False, allow_unicode=True))
 
+    @app.get("/ui/cases/{case_id}/case.yaml", include_in_schema=False, name="ui_case_file")
+    def ui_case_file(request: Request, case_id: str) -> Response:
+        """The stored case as a case file (the upload's and the CLI's format)."""
+        who = user(request)
+        stored = service.stored_case_or_404(request, case_id)
+        request.app.state.store.record(who.name, "view_case", case_id=stored.id,
+                                       input_hash=stored.input_hash, detail={"format": "yaml"})
+        import yaml
+
+        data = dict(stored.data)
+        if data.get("history"):
+            data["history"] = [{k: v for k, v in h.items() if k != "therapy_id"}
+                               for h in data["history"]]
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in
+                       (stored.label or stored.id))[:80]
+        return Response(yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                        media_type="application/yaml",
+                        headers={"content-disposition": f'attachment; filename="{name}.yaml"'})
+
     @app.post("/ui/cases/{case_id}/evaluate", include_in_schema=False, name="ui_case_evaluate")
     def ui_case_evaluate(request: Request, case_id: str) -> Response:
         who = user(request, "clinician")
