@@ -110,16 +110,26 @@ def write_output(text: str | bytes, out: Path | None) -> None:
     err_console.print(f"wrote {out}", markup=False)
 
 
+def evidence_footer() -> str:
+    """The one 'evidence as of ...; knowledge base ...' line under every text output."""
+    from nenboard.knowledge.dates import evidence_line
+
+    return evidence_line(kb())
+
+
 def width() -> int:
     """The width tables and text are laid out for (terminal width; 80 when piped)."""
     return console.width
 
 
 def emit(doc: Any, fmt: Format, out: Path | None = None) -> None:
-    """Print a `layout.Doc` as text at the terminal width, or its tables as TSV."""
+    """Print a `layout.Doc` as text at the terminal width, with the evidence footer, or
+    its tables as TSV."""
     if fmt is Format.tsv:
         write_output(doc.tsv(), out)
-    elif out is not None:
+        return
+    doc.heading(evidence_footer(), style="dim")
+    if out is not None:
         write_output(doc.text(width()), out)
     else:
         doc.print(console)

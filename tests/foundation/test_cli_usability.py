@@ -151,3 +151,15 @@ def test_unwritable_output_folder_is_an_input_error(tmp_path, capsys):
     locked.mkdir(mode=0o500)
     code, _, err = run_cli(["kb", "export", "-o", str(locked / "kb.json")], capsys)
     assert code == 2 and "permission denied" in err
+
+
+@pytest.mark.parametrize("command", [["classify"], ["plan"], ["trials"], ["molecular"]])
+def test_text_outputs_end_with_the_evidence_line(command, capsys):
+    from nenboard.knowledge import default_kb
+    from nenboard.knowledge.dates import evidence_line
+
+    code, out, _ = run_cli([*command, str(SI_NET)], capsys)
+    assert code == 0
+    assert " ".join(out.split()).endswith(evidence_line(default_kb()))
+    _, tsv, _ = run_cli([*command, str(SI_NET), "-f", "tsv"], capsys)
+    assert "evidence as of" not in tsv  # TSV stays a table

@@ -163,8 +163,9 @@ def _unknown_key_message(model: type[BaseModel], parent: list[Any], key: str) ->
     hint = by_norm.get(_norm_key(key)) or suggest(key, allowed)
     if hint is None and _norm_key(key):
         hint = _elsewhere(model, _norm_key(key))
-    did = f"; did you mean {hint!r}?" if hint else ""
-    return "unknown key" + did + (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+    did = f"; did you mean {hint!r}? " if hint else "; "
+    return "unknown key" + (did + f"allowed keys: {', '.join(allowed)}" if allowed
+                            else did.rstrip("; "))
 
 
 def _elsewhere(model: type[BaseModel], norm: str) -> str | None:

@@ -197,7 +197,7 @@ def plan_doc(plan: Plan, title: str = "", detail: bool = False) -> Doc:
     else:
         _compact_options(doc, plan)
         _compact_rest(doc, plan)
-    doc.heading(f"knowledge base {plan.kb_version}. {plan.disclaimer}", style="italic dim")
+    doc.heading(plan.disclaimer, style="italic dim")
     return doc
 
 
