@@ -179,13 +179,13 @@ def _sstr_facts(case: Case) -> dict[str, Any]:
 
     ``sstr`` is the imaging result: PRRT and SSTR-directed trials select on imaging
     uptake. ``sstr_status`` is "positive SSTR status by functional imaging or
-    histology" (mcclellan2022 3.1), what the SSA rules read.
+    histology" (mcclellan2022 3.1), what the SSA rules read: the imaging result when
+    stated, otherwise SSTR2 IHC.
     """
     imaging = _known(case.imaging.sstr)
     ihc = (case.molecular.ihc or {}).get("SSTR2")
     ihc = ihc if ihc in ("positive", "negative") else None
-    known = [v for v in (imaging, ihc) if v]
-    status = "positive" if "positive" in known else ("negative" if known else None)
+    status = imaging or ihc  # imaging, when stated, decides: a negative scan is not overruled
     return {"sstr": imaging, "sstr_imaging": imaging, "sstr_ihc": ihc, "sstr_status": status,
             "sstr_ihc_only": ihc == "positive" and imaging is None}
 

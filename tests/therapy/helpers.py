@@ -20,10 +20,30 @@ def drug_ids(kb: KnowledgeBase, therapy: str) -> set[str]:
     return {therapy, *kb.components_of(therapy)}
 
 
-def violations(plan: Plan, facts: dict[str, Any], kb: KnowledgeBase) -> list[str]:
+def _view(facts: dict[str, Any], entity: str | None) -> dict[str, Any]:
+    """The facts an option set was planned for: the stated entity, or on a conflicting
+    differential the entity the findings support (grade from the indices for NET)."""
+    if entity is None or entity == facts.get("entity"):
+        return facts
+    grade = None
+    if entity == "NET":
+        c = facts.classification  # type: ignore[attr-defined]
+        known = [g for g in (c.ki67_grade, c.mitotic_grade) if g]
+        grade = max(known) if known else None
+    return {**facts, "entity": entity, "grade": grade}
+
+
+def violations(plan: Plan, stated: dict[str, Any], kb: KnowledgeBase) -> list[str]:
     out = []
-    progressed = set(facts.get("progressed_on", []))
+    progressed = set(stated.get("progressed_on", []))
+    completed = set(stated.get("completed_courses", []))
+    ihc_only = stated.get("sstr_ihc") == "positive" and stated.get("sstr_imaging") is None
+    if not plan.options and not plan.no_guidance:
+        out.append("empty plan without an explanation")
     for o in plan.options:
+        if o.entity is not None and not stated.get("differential_conflict"):
+            out.append(f"option labelled {o.entity} without a conflicting differential: {o.name}")
+        facts = _view(stated, o.entity)
         classes = set(kb.classes_of(o.therapy)) | set(o.classes)
         ids = drug_ids(kb, o.therapy)
         where = f"{o.category} {o.therapy} ({o.name})"
@@ -33,6 +53,11 @@ def violations(plan: Plan, facts: dict[str, Any], kb: KnowledgeBase) -> list[str
             out.append(f"unregistered source: {where}")
         if facts.get("sstr") == "negative" and o.category in OFFERED and classes & SSTR_CLASSES:
             out.append(f"SSA/PRRT offered with negative SSTR imaging: {where}")
+        if ihc_only and "prrt" in classes:
+            out.append(f"PRRT/SSTR-directed option on SSTR IHC alone: {where}")
+        if o.category in OFFERED and (o.therapy in completed
+                                      or (ids - {o.therapy} and ids - {o.therapy} <= completed)):
+            out.append(f"completed course re-offered as a first-time option: {where}")
         if (facts.get("entity") == "NET" and facts.get("grade") in ("G1", "G2")
                 and o.category == "standard" and "etoposide" in ids and ids & PLATINUM_DRUGS):
             out.append(f"platinum-etoposide as standard for NET {facts.get('grade')}: {where}")
@@ -55,7 +80,8 @@ def violations(plan: Plan, facts: dict[str, Any], kb: KnowledgeBase) -> list[str
 
 
 def _outside_evidence(o: Any, facts: dict[str, Any], kb: KnowledgeBase) -> str | None:
-    """Entity, grade and site must fall in at least one curated evidence trial's population."""
+    """Entity, grade, site, functional status and progression type must fall in at least
+    one curated evidence trial's population."""
     trials = [kb.trials[e.trial] for e in o.evidence if e.trial in kb.trials]
     if not trials:
         return None
@@ -69,6 +95,8 @@ def _outside_evidence(o: Any, facts: dict[str, Any], kb: KnowledgeBase) -> str |
                        ("foregut", "midgut", "hindgut", "pancreas")]
         site_ok = not known_sites or site is None or site in known_sites or group in known_sites
         func_ok = not (p.functional is False and facts.get("functional") is True)
-        if entity_ok and grade_ok and site_ok and func_ok:
+        progression_ok = not (p.progression == "radiological"
+                              and facts.get("progression_type") == "symptomatic")
+        if entity_ok and grade_ok and site_ok and func_ok and progression_ok:
             return None
     return ", ".join(t.id for t in trials)

@@ -35,11 +35,21 @@ def test_line_specs(spec: str, line: int | None, expected: bool) -> None:
 def test_cautions_are_checked_against_the_case(kb: KnowledgeBase) -> None:
     p = plan(read_case(MIDGUT_AFTER_SSA, kb), kb)
     prrt = next(o for o in p.options if o.therapy == "prrt-lu177-dotatate")
-    status = {c.text.split(":")[0]: c.status for c in prrt.cautions}
-    assert status["Krenning score below 3"] == "applies"
-    assert status["unfavourable factors for PRRT response"] == "applies"
+    applies = {c.text: c.triggered_by for c in prrt.cautions if c.status == "applies"}
+    # each unfavourable factor says whether this patient has it, with the value
+    assert {"krenning": 2} in applies.values()
+    assert {"fdg": "positive"} in applies.values()
+    assert {"bone_metastases_count": 6} in applies.values()
     renal = next(c for c in prrt.cautions if "eGFR" in c.text)
-    assert renal.facts == {"egfr": 40}
+    assert renal.facts == {"egfr": 40} and renal.status == "met"
+    # NETTER-1 required Krenning 3-4: the prerequisite fails, so PRRT is not standard here
+    krenning = next(q for q in prrt.prerequisites if "Krenning" in q.text)
+    assert krenning.status == "applies" and krenning.triggered_by == {"krenning": 2}
+    assert prrt.category == "alternative" and any("prerequisite not met" in n for n in prrt.notes)
+    # the stated eGFR meets the "renal function" prerequisite: not repeated as a to-do
+    egfr = next(q for q in prrt.prerequisites if "eGFR" in q.text)
+    assert egfr.status == "met"
+    assert all("eGFR" not in t for r in p.resistance for t in r.tests)
     ever = next(o for o in p.options if o.therapy == "everolimus")
     assert any(c.status == "applies" and "diabetes" in c.text for c in ever.cautions)
 

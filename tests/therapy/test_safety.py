@@ -36,8 +36,11 @@ def opt(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 history_entry = st.fixed_dictionaries({
     "therapy": st.sampled_from(THERAPIES),
     "best_response": st.sampled_from(RESPONSES),
-    "reason_stopped": opt(st.sampled_from(["progression", "toxicity", "completed", "other"])),
+    "reason_stopped": opt(st.sampled_from(["progression", "toxicity", "completed", "other",
+                                           "ongoing"])),
     "progression_type": opt(st.sampled_from(["radiological", "symptomatic", "both"])),
+    "cycles": opt(st.sampled_from([2, 4])),
+    "toxicity": opt(st.just("grade 3 thrombocytopenia")),
 })
 
 cases = st.fixed_dictionaries({
@@ -56,6 +59,7 @@ cases = st.fixed_dictionaries({
         "metastases": opt(st.lists(st.sampled_from(["liver", "lymph_node", "bone", "peritoneum"]),
                                    max_size=3, unique=True)),
         "bone_metastases_count": opt(st.integers(0, 8)),
+        "minen_fraction": opt(st.sampled_from([0.1, 0.4])),
     }),
     "imaging": st.fixed_dictionaries({
         "sstr": opt(st.sampled_from(["positive", "negative", "unknown"])),
@@ -65,7 +69,12 @@ cases = st.fixed_dictionaries({
     "molecular": st.fixed_dictionaries({
         "msi": opt(st.sampled_from(["high", "stable"])),
         "tmb": opt(st.sampled_from([1.0, 9.9, 10.0, 25.0])),
-        "alterations": opt(st.just([{"gene": "BRAF", "alteration": "V600E"}]))}),
+        "alterations": opt(st.sampled_from([[{"gene": "BRAF", "alteration": "V600E"}],
+                                            [{"gene": "TP53", "alteration": "R273H"}],
+                                            [{"gene": "DAXX", "alteration": "loss"}]])),
+        "ihc": opt(st.fixed_dictionaries({
+            "SSTR2": st.sampled_from(["positive", "negative"]),
+            "RB1": st.sampled_from(["loss", "retained"])}))}),
     "symptoms": st.fixed_dictionaries({"bowel_movements_per_day": opt(st.integers(0, 10))}),
 })
 
@@ -86,7 +95,8 @@ def test_invariants_hold_on_generated_cases(raw: dict[str, Any]) -> None:
     assert violations(result, derive_facts(case, KB), KB) == []
     # every prior therapy that ended in progression gets exactly one resistance entry
     failed = [h for h in case.history
-              if h.reason_stopped == "progression" or h.best_response == "progressive_disease"]
+              if h.reason_stopped == "progression" or h.best_response == "progressive_disease"
+              or (h.reason_stopped in ("completed", "ongoing") and h.progression_type)]
     assert len(result.resistance) == len(failed)
     for r, h in zip(result.resistance, failed, strict=True):
         expected = ("primary" if h.best_response == "progressive_disease"

@@ -20,9 +20,10 @@ from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
 
 THERAPY_LIST_FACTS = {"prior_therapies", "progressed_on", "intolerant_of", "responded_to",
-                      "symptomatic_progression_on", "last_therapy"}
+                      "symptomatic_progression_on", "last_therapy", "completed_courses",
+                      "ongoing_therapies"}
 CLASS_LIST_FACTS = {"prior_classes", "progressed_on_classes", "last_class",
-                    "symptomatic_progression_on_classes"}
+                    "symptomatic_progression_on_classes", "radiological_progression_on_classes"}
 TIER_CAP_EXTRAPOLATED = ("III-A", "III-B", "IV-A", "IV-B", "X")
 
 
@@ -170,6 +171,12 @@ def check(kb: KnowledgeBase) -> list[Problem]:
         cond(where, r.when)
         for q in r.requires:
             cond(where, q.condition)
+        for pre in r.prerequisites:
+            if not isinstance(pre, str):
+                cond(where, pre.met_when)
+                for name in pre.facts:
+                    if spec_for(name) is None:
+                        add(Problem(where, f"prerequisite names unknown fact {name!r}"))
         for c in r.cautions:
             cond(where, c.when)
             for name in c.facts:
@@ -188,6 +195,16 @@ def check(kb: KnowledgeBase) -> list[Problem]:
 
     for fl in kb.flags.values():
         cond(f"flags:{fl.id}", fl.when)
+
+    for w in kb.workup.values():
+        where = f"workup:{w.id}"
+        cond(where, w.when)
+        refs(where, w.decides, therapies | set(kb.therapy_classes), "therapy or class")
+        for name in w.facts:
+            if spec_for(name) is None:
+                add(Problem(where, f"workup names unknown fact {name!r}"))
+    for gap in kb.guidance.values():
+        cond(f"guidance:{gap.id}", gap.when)
 
     for rid in undated(kb):
         add(Problem(rid, "no date: cite a registered source (its publication date dates the "

@@ -51,7 +51,7 @@ FACTS: dict[str, FactSpec] = {
     "gep": FactSpec("bool", "primary is gastroenteropancreatic (known GEP site)"),
     "sstr": FactSpec("category", "SSTR imaging uptake (SSTR PET or scintigraphy); never IHC",
                      ("positive", "negative")),
-    "sstr_status": FactSpec("category", "SSTR status by functional imaging or histology (IHC)",
+    "sstr_status": FactSpec("category", "SSTR status by functional imaging (when stated) or histology (IHC)",
                             ("positive", "negative")),
     "sstr_ihc": FactSpec("category", "SSTR2 immunohistochemistry", ("positive", "negative")),
     "sstr_ihc_only": FactSpec("bool", "SSTR2 IHC positive and no SSTR imaging result"),

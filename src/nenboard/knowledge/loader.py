@@ -29,6 +29,7 @@ from nenboard.knowledge.schema import (
     Factor,
     Frequency,
     Grading,
+    GuidanceGap,
     PathologyFlag,
     Regimen,
     ResistanceMechanism,
@@ -39,6 +40,7 @@ from nenboard.knowledge.schema import (
     Syndrome,
     TherapyClass,
     Trial,
+    WorkupRequest,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -65,6 +67,8 @@ class KnowledgeBase(BaseModel):
     factors: dict[str, Factor]
     rules: dict[str, Rule]
     safety: dict[str, SafetyGate]
+    workup: dict[str, WorkupRequest]
+    guidance: dict[str, GuidanceGap]
     grading: dict[str, Grading]
     flags: dict[str, PathologyFlag]
     syndromes: dict[str, Syndrome]

@@ -454,6 +454,17 @@ class Caution(Strict):
     citations: list[Citation] = Field(min_length=1)
 
 
+class PrerequisiteSpec(Strict):
+    """A prerequisite the planner checks: ``met_when`` holds -> met, fails -> applies
+    (the case does not fulfil it), unknown -> to check."""
+
+    text: str
+    met_when: Condition | None = None
+    facts: list[str] = Field(default_factory=list, description="facts to show; without "
+                             "met_when, the prerequisite is met once they are all stated")
+    citations: list[Citation] = Field(default_factory=list)
+
+
 class Rule(Record):
     """A planner rule: in scope ``when``; offered if every requirement holds."""
 
@@ -465,11 +476,38 @@ class Rule(Record):
     rationale: str
     evidence: list[str] = Field(default_factory=list, description="trial ids")
     esmo_level: EsmoLevel | None = None
-    prerequisites: list[str] = Field(default_factory=list)
+    prerequisites: list[str | PrerequisiteSpec] = Field(default_factory=list)
     cautions: list[Caution] = Field(default_factory=list)
     priority: int = Field(default=50, description="order within category, lower first")
     classes: list[str] = Field(default_factory=list, description="therapy class ids of the "
                                "option, used by safety gates with those the drug records give")
+
+
+class WorkupRequest(Record):
+    """A test the plan asks for (an entry of "to complete").
+
+    Requested when ``when`` holds (unknown facts in ``when`` count as holding only
+    if ``when`` is omitted) and one of ``facts`` is still unknown; ``decides`` names
+    the therapy ids or class ids whose options and trials the result would change,
+    so the planner can rank the request by what it decides.
+    """
+
+    item: str = Field(description="what to do, e.g. 'SSTR PET/CT (68Ga-DOTATATE)'")
+    why: str = Field(description="why it changes the plan")
+    when: Condition | None = None
+    facts: list[str] = Field(default_factory=list, description="facts the test settles; "
+                             "requested while any is unknown (empty: requested whenever `when` holds)")
+    decides: list[str] = Field(default_factory=list)
+    priority: int = Field(default=50, description="lower first among requests of equal weight")
+
+
+class GuidanceGap(Record):
+    """An entity or situation the sources do not cover: the plan says so, with the
+    closest cited evidence and why it is only that."""
+
+    when: Condition
+    explanation: str
+    closest_evidence: str
 
 
 class SafetyGate(Record):
@@ -578,6 +616,8 @@ KINDS: dict[str, type[BaseModel]] = {
     "factors": Factor,
     "rules": Rule,
     "safety": SafetyGate,
+    "workup": WorkupRequest,
+    "guidance": GuidanceGap,
     "grading": Grading,
     "flags": PathologyFlag,
     "syndromes": Syndrome,

@@ -1,4 +1,11 @@
-"""Cautions from the sources, checked against the case (diabetes, eGFR, ...)."""
+"""Cautions and prerequisites from the sources, applied to the case.
+
+Each is evaluated, not listed: ``applies`` (with the value that triggered it),
+``to_check`` (a fact it needs is unknown) or ``met`` (the facts it asks for are
+stated and do not trigger it; a met prerequisite is never repeated as a to-do).
+Thresholds live in the knowledge-base conditions (``when`` / ``met_when``), with
+their citations; nothing here is a clinical number.
+"""
 
 from __future__ import annotations
 
@@ -9,48 +16,61 @@ from nenboard.knowledge.compile import check_of
 from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.facts import spec_for
 from nenboard.knowledge.loader import KnowledgeBase
-from nenboard.knowledge.schema import Caution, Rule, Toxicity
-from nenboard.therapy.model import CautionCheck
+from nenboard.knowledge.schema import Caution, PrerequisiteSpec, Rule, Toxicity
+from nenboard.therapy.model import CautionCheck, Prerequisite
+
+ORDER = {"applies": 0, "to_check": 1, "met": 2}
 
 
-def _fact_status(names: list[str], facts: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    shown = {n: facts.get(n) for n in names}
-    return ("unknown" if any(v is None for v in shown.values()) else "check"), shown
+def _shown(names: list[str], facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {n: facts.get(n) for n in names}
+
+
+def _known(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def rule_caution(c: Caution, facts: Mapping[str, Any], source: str) -> CautionCheck | None:
-    shown: dict[str, Any] = {}
+    """None when the case rules the caution out (its ``when`` is not met)."""
+    read: dict[str, Any] = {}
+    triggered: dict[str, Any] = {}
     if c.when is not None:
         truth, used = check_of(c.when)(facts)
         if truth is Truth.NOT_MET:
             return None
-        status = "applies" if truth is Truth.MET else "unknown"
-        shown.update(used)
+        read.update(used)
+        if truth is Truth.MET:
+            triggered = _known(used)
+        status = "applies" if truth is Truth.MET else "to_check"
     else:
-        status = "check"
+        status = "met"
     if c.facts:
-        fact_status, values = _fact_status(c.facts, facts)
-        shown.update(values)
-        if status == "check":
-            status = fact_status
-    return CautionCheck(text=c.text, status=status, facts=shown, source=source,
-                        citations=list(c.citations))
+        values = _shown(c.facts, facts)
+        read.update(values)
+        if status == "met" and any(v is None for v in values.values()):
+            status = "to_check"
+        if status == "applies":
+            triggered.update(_known(values))
+    return CautionCheck(text=c.text, status=status, triggered_by=triggered, facts=read,
+                        source=source, citations=list(c.citations))
 
 
 def toxicity_caution(t: Toxicity, facts: Mapping[str, Any], source: str) -> CautionCheck | None:
     text = t.name + (f": {t.note}" if t.note else "")
     if not t.fact:
-        return CautionCheck(text=text, status="check", source=source, citations=list(t.citations))
+        return CautionCheck(text=text, status="to_check", source=source,
+                            citations=list(t.citations))
     value = facts.get(t.fact)
     spec = spec_for(t.fact)
     if spec is not None and spec.type == "bool":
         if value is False:
             return None
-        status = "applies" if value is True else "unknown"
+        status = "applies" if value is True else "to_check"
     else:
-        status = "unknown" if value is None else "check"
-    return CautionCheck(text=text, status=status, facts={t.fact: value}, source=source,
-                        citations=list(t.citations))
+        status = "to_check" if value is None else "met"
+    return CautionCheck(text=text, status=status, facts={t.fact: value},
+                        triggered_by={t.fact: value} if status == "applies" else {},
+                        source=source, citations=list(t.citations))
 
 
 def check_cautions(rule: Rule, kb: KnowledgeBase, facts: Mapping[str, Any]) -> list[CautionCheck]:
@@ -64,5 +84,25 @@ def check_cautions(rule: Rule, kb: KnowledgeBase, facts: Mapping[str, Any]) -> l
             if checked and checked.text not in seen:
                 seen.add(checked.text)
                 out.append(checked)
-    order = {"applies": 0, "unknown": 1, "check": 2}
-    return sorted(out, key=lambda c: order[c.status])
+    return sorted(out, key=lambda c: ORDER[c.status])
+
+
+def check_prerequisite(p: str | PrerequisiteSpec, rule: Rule,
+                       facts: Mapping[str, Any]) -> Prerequisite:
+    if isinstance(p, str):
+        return Prerequisite(text=p, status="to_check", citations=list(rule.citations[:1]))
+    citations = list(p.citations or rule.citations[:1])
+    values = _shown(p.facts, facts)
+    if p.met_when is not None:
+        truth, used = check_of(p.met_when)(facts)
+        values.update(used)
+        status = {Truth.MET: "met", Truth.NOT_MET: "applies"}.get(truth, "to_check")
+    else:
+        status = "met" if p.facts and all(v is not None for v in values.values()) else "to_check"
+    return Prerequisite(text=p.text, status=status, triggered_by=_known(values),
+                        citations=citations)
+
+
+def check_prerequisites(rule: Rule, facts: Mapping[str, Any]) -> list[Prerequisite]:
+    out = [check_prerequisite(p, rule, facts) for p in rule.prerequisites]
+    return sorted(out, key=lambda p: ORDER[p.status])

@@ -48,12 +48,21 @@ class Evidence(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
+Status = Literal["applies", "to_check", "met"]
+
+
 class CautionCheck(BaseModel):
-    """A caution from the sources, checked against the case."""
+    """A caution from the sources, evaluated against the case.
+
+    ``applies``: the case triggers it (the value is in ``triggered_by``);
+    ``to_check``: a fact it needs is unknown; ``met``: the facts it asks for are
+    stated (shown in ``triggered_by``) and none triggers it.
+    """
 
     text: str
-    status: Literal["applies", "check", "unknown"]
-    facts: dict[str, Any] = Field(default_factory=dict)
+    status: Status
+    triggered_by: dict[str, Any] = Field(default_factory=dict)
+    facts: dict[str, Any] = Field(default_factory=dict, description="every fact it read")
     source: str = Field(description="rule, or the drug/regimen record it comes from")
     citations: list[Citation] = Field(default_factory=list)
 
@@ -88,6 +97,19 @@ class EvidenceUpdate(BaseModel):
     status: str | None = Field(default=None, description="status the later source implies")
 
 
+class Prerequisite(BaseModel):
+    """A prerequisite of an option, evaluated against the case.
+
+    ``met``: the case fulfils it (not repeated as a to-do); ``applies``: the case
+    fails it (the value is in ``triggered_by``); ``to_check``: unknown.
+    """
+
+    text: str
+    status: Status
+    triggered_by: dict[str, Any] = Field(default_factory=dict)
+    citations: list[Citation] = Field(default_factory=list)
+
+
 class Option(BaseModel):
     therapy: str
     name: str
@@ -101,8 +123,10 @@ class Option(BaseModel):
     triggered_by: dict[str, Any] = Field(default_factory=dict,
                                          description="the case facts the rule read")
     benefit: list[Benefit] = Field(default_factory=list)
-    prerequisites: list[str] = Field(default_factory=list)
+    prerequisites: list[Prerequisite] = Field(default_factory=list)
     cautions: list[CautionCheck] = Field(default_factory=list)
+    entity: str | None = Field(default=None, description="the entity whose option set it "
+                               "belongs to when the NET G3 / NEC differential conflicts")
     classes: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="e.g. safety-gate demotions")
     rules: list[str] = Field(default_factory=list, description="knowledge-base rule ids")
@@ -126,11 +150,35 @@ class Exclusion(BaseModel):
 
 
 class ToComplete(BaseModel):
-    """A missing fact that would change the plan."""
+    """A missing test or fact that would change the plan (ranked: most decisive first)."""
 
     item: str
     facts: list[str]
     affects: list[str] = Field(default_factory=list, description="option names it decides")
+    trials: list[str] = Field(default_factory=list, description="trial options it decides")
+    why: str | None = None
+    request: str | None = Field(default=None, description="knowledge-base work-up record id")
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Differential(BaseModel):
+    """The NET G3 / NEC differential as the plan acted on it."""
+
+    stated: str | None
+    supported: str | None
+    conflict: bool
+    explanation: str
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class NoGuidance(BaseModel):
+    """An entity or situation the sources do not cover, and the closest evidence."""
+
+    id: str
+    name: str
+    explanation: str
+    closest_evidence: str
+    citations: list[Citation] = Field(default_factory=list)
 
 
 class Mechanism(BaseModel):
@@ -167,6 +215,10 @@ class Resistance(BaseModel):
     progression_type: str | None = None
     symptomatic: bool | None = None
     radiological: bool | None = None
+    anti_secretory: bool = Field(default=False, description="functional tumor with symptomatic "
+                                 "(hormonal) progression on an SSA")
+    after_completed_course: bool = Field(default=False, description="progression after a "
+                                         "completed course (e.g. 4 cycles of PRRT)")
     tests: list[str] = Field(default_factory=list, description="what to test now")
     citations: list[Citation] = Field(default_factory=list)
 
@@ -180,4 +232,6 @@ class Plan(BaseModel):
     excluded: list[Exclusion]
     to_complete: list[ToComplete] = Field(default_factory=list)
     resistance: list[Resistance] = Field(default_factory=list)
+    differential: Differential | None = None
+    no_guidance: list[NoGuidance] = Field(default_factory=list)
     disclaimer: str

@@ -1,11 +1,14 @@
-"""`plan(case, kb) -> Plan`: the therapy planner, a pure function.
+"""`plan(case, kb) -> Plan`: the therapy planner, a pure function of the case's Facts.
 
-1. derive the case facts; 2. evaluate every planner rule (offered / excluded /
-pending); 3. add trial-matcher and molecularly matched options when those
-engines exist; 4. enforce the safety gates; 5. merge options per therapy
-(best category wins, reasons and evidence are pooled); 6. order by category,
-then ESMO level of evidence, then rule priority; 7. analyse resistance for
-every prior therapy that ended in progression.
+1. read the case's one `Facts` derivation; 2. evaluate every planner rule
+(offered / excluded / pending), and, when the NET G3 / NEC differential
+conflicts with the stated differentiation, evaluate them again for the entity
+the findings support (both option sets shown, labelled); 3. add trial-matcher
+and molecularly matched options; 4. enforce the safety gates; 5. merge options
+per therapy (best category wins, reasons and evidence are pooled); 6. order by
+category, then ESMO level of evidence, then rule priority; 7. rank what to
+complete by what it decides; 8. say so when the sources give no guidance;
+9. analyse resistance for every prior therapy that ended in progression.
 """
 
 from __future__ import annotations
@@ -16,23 +19,29 @@ from typing import Any
 from nenboard.case.model import Case
 from nenboard.facts import Facts, derive_facts
 from nenboard.interface import DISCLAIMER
+from nenboard.knowledge.compile import check_of
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
+from nenboard.therapy.differential import entity_view, label, summary
 from nenboard.therapy.integrations import molecular_options, trial_options
 from nenboard.therapy.model import (
     CATEGORY_ORDER,
     ESMO_ORDER,
     Exclusion,
+    NoGuidance,
     Option,
     Plan,
+    ToComplete,
 )
 from nenboard.therapy.post_review import annotate
 from nenboard.therapy.resistance import analyse
-from nenboard.therapy.rules import evaluate_rules, show
+from nenboard.therapy.rules import describe_facts, evaluate_rules, show
 from nenboard.therapy.safety import apply_gates
+from nenboard.therapy.workup import rank
 
-SUMMARY_FACTS = ("entity", "grade", "ki67", "ki67_band", "site", "site_group", "stage",
-                 "resectable", "sstr", "fdg", "syndrome", "line", "progressed_on")
+SUMMARY_FACTS = ("entity", "grade", "ki67", "ki67_band", "grade_band", "site", "site_group",
+                 "stage", "resectable", "sstr", "sstr_status", "sstr_ihc", "fdg", "syndrome",
+                 "line", "progressed_on", "progression_type", "differential")
 
 
 def _rank(option: Option) -> tuple[int, int, int, str]:
@@ -62,12 +71,16 @@ def merge(options: list[Option]) -> list[Option]:
         group.sort(key=_rank)
         best = group[0]
         if len(group) > 1:
+            # evidence comes from the options that earned the winning category: a trial that
+            # only supported a demoted variant must not appear to back the standard
+            peers = [o for o in group if o.category == best.category]
             best = best.model_copy(update={
                 "rationale": _unique(r for o in group for r in o.rationale),
-                "evidence": _unique((e for o in group for e in o.evidence), key=lambda e: e.trial),
-                "benefit": _unique((b for o in group for b in o.benefit), key=lambda b: b.text),
+                "evidence": _unique((e for o in peers for e in o.evidence), key=lambda e: e.trial),
+                "benefit": _unique((b for o in peers for b in o.benefit), key=lambda b: b.text),
                 "citations": _unique((c for o in group for c in o.citations), key=_cite_key),
-                "prerequisites": _unique(p for o in group for p in o.prerequisites),
+                "prerequisites": _unique((p for o in group for p in o.prerequisites),
+                                         key=lambda p: p.text),
                 "cautions": _unique((c for o in group for c in o.cautions), key=lambda c: c.text),
                 "classes": _unique(c for o in group for c in o.classes),
                 "notes": _unique(n for o in group for n in o.notes),
@@ -106,21 +119,77 @@ def _citation_gate(options: list[Option]) -> tuple[list[Option], list[Exclusion]
     return kept, dropped
 
 
+def unmet_prerequisites(options: list[Option]) -> list[Option]:
+    """A standard option whose prerequisite the case fails is not standard: its evidence
+    population required it (e.g. Krenning 3-4 in NETTER-1). Demoted, saying why."""
+    out = []
+    for o in options:
+        failed = [p for p in o.prerequisites if p.status == "applies"]
+        if o.category == "standard" and failed:
+            why = "; ".join(f"{p.text} ({describe_facts(p.triggered_by)})" for p in failed)
+            o = o.model_copy(update={
+                "category": "alternative",
+                "notes": [*o.notes, f"standard -> alternative: prerequisite not met: {why}"]})
+        out.append(o)
+    return out
+
+
+def _rule_options(kb: KnowledgeBase, facts: Facts) -> tuple[list[Option], list[Exclusion],
+                                                            list[ToComplete]]:
+    """Rule options for the stated entity and, on a conflicting differential, for the
+    entity the findings support (each set gated with its own view of the facts)."""
+    outcome = evaluate_rules(kb, facts)
+    outcome.options = [annotate(o, kb, facts) for o in unmet_prerequisites(outcome.options)]
+    d = facts.differential
+    if not d.conflict or d.supported is None:
+        options, excluded = apply_gates(outcome.options, kb, facts)
+        return options, [*outcome.excluded, *excluded], list(outcome.to_complete.values())
+    stated, _ = apply_gates(outcome.options, kb, facts)
+    view = entity_view(facts, d.supported)
+    other = evaluate_rules(kb, view)
+    supported, _ = apply_gates([annotate(o, kb, view) for o in unmet_prerequisites(other.options)],
+                               kb, view)
+    options = ([label(o, d.stated, d.supported) for o in stated]
+               + [label(o, d.supported, d.supported) for o in supported])
+    return options, list(outcome.excluded), list(outcome.to_complete.values())
+
+
+def no_guidance(kb: KnowledgeBase, facts: Facts, options: list[Option],
+                to_complete: list[ToComplete]) -> list[NoGuidance]:
+    """Knowledge-base guidance gaps the case falls in; never an empty plan without a why."""
+    out = [NoGuidance(id=g.id, name=g.name, explanation=" ".join(g.explanation.split()),
+                      closest_evidence=" ".join(g.closest_evidence.split()),
+                      citations=list(g.citations))
+           for g in sorted(kb.guidance.values(), key=lambda g: g.id)
+           if check_of(g.when).met(facts)]
+    if not options and not out:
+        missing = "; ".join(t.item for t in to_complete[:3])
+        out.append(NoGuidance(
+            id="no-option", name="No option from the facts given",
+            explanation="No planner rule, trial or molecular match offers an option for these "
+                        "facts" + (f"; completing the work-up may change that: {missing}."
+                                   if missing else "; see the options not offered and why."),
+            closest_evidence="See `excluded` for every option considered and the reason it "
+                             "was not offered."))
+    return out
+
+
 def plan(case: Case, kb: KnowledgeBase, facts: Facts | None = None) -> Plan:
     """The plan for ``case``, read from its one `Facts` derivation (passed in by the board)."""
     facts = facts if facts is not None else derive_facts(case, kb)
     line = show(facts.get("line"))
-    outcome = evaluate_rules(kb, facts)
-    candidates = [annotate(o, kb, facts) for o in (*outcome.options, *trial_options(case, kb, line),
-                                              *molecular_options(case, kb, line))]
-    gated, gate_excluded = apply_gates(candidates, kb, facts)
-    cited, uncited = _citation_gate(gated)
+    rule_options, rule_excluded, rule_items = _rule_options(kb, facts)
+    others, other_excluded = apply_gates(
+        [annotate(o, kb, facts) for o in (*trial_options(case, kb, line),
+                                          *molecular_options(case, kb, line))], kb, facts)
+    cited, uncited = _citation_gate([*rule_options, *others])
     options = merge(cited)
-    excluded = _prune_excluded([*outcome.excluded, *gate_excluded, *uncited], options)
-    to_complete = sorted(outcome.to_complete.values(), key=lambda t: t.item)
+    excluded = _prune_excluded([*rule_excluded, *other_excluded, *uncited], options)
+    to_complete = rank(rule_items, kb, facts, options, excluded)
     return Plan(
         case_id=case.id, kb_version=kb.version, line=facts.get("line"),
         summary={k: facts[k] for k in SUMMARY_FACTS if k in facts},
         options=options, excluded=excluded, to_complete=to_complete,
-        resistance=analyse(case, kb, options, to_complete),
+        resistance=analyse(case, kb, options, to_complete, facts),
+        differential=summary(facts), no_guidance=no_guidance(kb, facts, options, to_complete),
         disclaimer=DISCLAIMER)

@@ -90,8 +90,19 @@ def option_line(o: Option) -> str:
     if head := headline(o):
         bits.append(head)
     bits += [f"! {c.text}" for c in o.cautions if c.status == "applies"]
-    bits += [f"? check: {c.text}" for c in o.cautions if c.status == "unknown"]
+    bits += [f"? check: {c.text}" for c in o.cautions if c.status == "to_check"]
     return " | ".join(bits)
+
+
+def _reasoning(doc: Doc, plan: Plan) -> None:
+    """The NET G3 / NEC differential and any guidance gap, before the work-up."""
+    if plan.differential is not None and plan.differential.conflict:
+        doc.heading("Differential (NET G3 vs NEC)", style="bold red")
+        doc.para(plan.differential.explanation, indent=2, hang=2)
+    for g in plan.no_guidance:
+        doc.heading(f"No guidance: {g.name}", style="bold red")
+        doc.para(g.explanation, indent=2, hang=2)
+        doc.para(g.closest_evidence, indent=2, hang=2)
 
 
 def _compact_options(doc: Doc, plan: Plan) -> None:
@@ -124,6 +135,7 @@ def _compact_rest(doc: Doc, plan: Plan) -> None:
         if len(reasons) > EXCLUSIONS_SHOWN:
             doc.para(f"... and {len(reasons) - EXCLUSIONS_SHOWN} more reasons (--detail)",
                      indent=2, style="dim")
+    _reasoning(doc, plan)
     if plan.to_complete:
         doc.heading(f"To complete ({len(plan.to_complete)}; would change the plan)")
         for t in plan.to_complete:
@@ -153,11 +165,13 @@ def _detail(doc: Doc, plan: Plan) -> None:
             for e in o.evidence:
                 doc.para(f"evidence: {e.summary}", indent=3, hang=5)
             for p in o.prerequisites:
-                doc.para(f"before: {p}", indent=3, hang=5)
+                shown = ", ".join(f"{k} {human(v)}" for k, v in p.triggered_by.items())
+                doc.para(f"before ({p.status.replace('_', ' ')}): {p.text}"
+                         + (f" [{shown}]" if shown else ""), indent=3, hang=5)
             for c in o.cautions:
-                if c.status != "check" or c.facts:
-                    mark = {"applies": "! caution", "unknown": "? caution"}.get(c.status,
-                                                                              "caution")
+                if c.status != "met" or c.facts:
+                    mark = {"applies": "! caution", "to_check": "? caution"}.get(c.status,
+                                                                               "caution")
                     shown = ", ".join(f"{k} {human(v)}" for k, v in c.facts.items())
                     doc.para(f"{mark}: {c.text}" + (f" [{shown}]" if shown else ""), indent=3,
                              hang=5)
@@ -170,6 +184,7 @@ def _detail(doc: Doc, plan: Plan) -> None:
         doc.heading(f"NOT OFFERED ({len(plan.excluded)})")
         for e in plan.excluded:
             doc.item(f"{e.name}: {e.reason}")
+    _reasoning(doc, plan)
     if plan.to_complete:
         doc.heading("TO COMPLETE (would change the plan)")
         for t in plan.to_complete:
@@ -209,7 +224,7 @@ def plan_tables(plan: Plan) -> Doc:
     for o in plan.options:
         t.add(o.therapy, o.name, o.category, o.line, o.esmo_level, o.escat_tier, headline(o),
               "; ".join(c.text for c in o.cautions if c.status == "applies"),
-              "; ".join(c.text for c in o.cautions if c.status == "unknown"))
+              "; ".join(c.text for c in o.cautions if c.status == "to_check"))
     t = doc.table(["excluded", "name", "kind", "reason"])
     for e in plan.excluded:
         t.add(e.therapy, e.name, e.kind, e.reason)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from nenboard.case.model import Case, HistoryEntry
+from nenboard.facts import HORMONAL, Facts, derive_facts
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
 from nenboard.memo import per_kb
@@ -24,6 +25,7 @@ from nenboard.therapy.model import (
     ToComplete,
 )
 
+ANTI_SECRETORY = "ssa-refractory-hormonal-syndrome"  # knowledge-base resistance record id
 CONTROL = {"complete_response", "partial_response", "stable_disease"}
 KINDS_FOR = {"primary": {"primary", "both", "unknown"},
              "secondary": {"secondary", "both", "unknown"},
@@ -77,11 +79,20 @@ def _mechanisms(kb: KnowledgeBase) -> tuple[tuple[Mechanism, tuple[StrategyOut, 
 
 
 def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
-            to_complete: list[ToComplete]) -> list[Resistance]:
+            to_complete: list[ToComplete], facts: Facts | None = None) -> list[Resistance]:
+    """One entry per course that ended in progression (on it, or after a completed course).
+
+    A functional tumor with symptomatic (hormonal) progression on an SSA has
+    anti-secretory resistance: recorded as such, its mechanism first; a stop for
+    toxicity is not resistance and gets no entry.
+    """
     out = []
+    facts = facts if facts is not None else derive_facts(case, kb)
     switches = [o for o in options if o.category in ("standard", "alternative")]
-    for i, entry in enumerate(case.history):
-        if not progressed(entry):
+    functional = facts.get("functional")
+    for course, entry in zip(facts.courses, case.history, strict=True):
+        i = course.index
+        if not course.progressed:
             continue
         tid = entry.therapy_id or entry.therapy
         rec = kb.therapy(tid)
@@ -99,6 +110,15 @@ def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
             citations += tc.citations
         known = [m for m in _mechanisms(kb)
                  if m[0].therapy_class in classes and m[0].kind in KINDS_FOR[kind]]
+        hormonal = entry.progression_type in HORMONAL and "ssa" in classes
+        anti_secretory = bool(hormonal and functional)
+        if functional is False:  # no hormonal syndrome: no anti-secretory resistance
+            known = [m for m in known if m[0].id != ANTI_SECRETORY]
+        if anti_secretory:
+            known.sort(key=lambda m: m[0].id != ANTI_SECRETORY)
+            basis += (". Symptomatic (hormonal) progression on an SSA in a functional tumor: "
+                      "anti-secretory resistance (the hormonal syndrome escapes control), "
+                      "distinct from radiological (anti-proliferative) progression")
         mechanisms = [m for m, _ in known]
         strategies = [s for _, strategies in known for s in strategies]
         ids = {tid, *kb.components_of(tid)}
@@ -110,7 +130,7 @@ def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
             for o in switches if o.therapy not in ids]
         tests = _unique([t for m in mechanisms for t in m.tests]
                         + [t.item for t in to_complete]
-                        + [p for o in switches for p in o.prerequisites])
+                        + [p.text for o in switches for p in o.prerequisites if p.status == "to_check"])
         pt = entry.progression_type
         out.append(Resistance(
             therapy=tid, kind=kind, mechanisms=mechanisms, strategies=strategies,
@@ -119,5 +139,6 @@ def analyse(case: Case, kb: KnowledgeBase, options: list[Option],
             progression_type=pt,
             symptomatic=None if pt is None else pt in ("symptomatic", "both"),
             radiological=None if pt is None else pt in ("radiological", "both"),
+            anti_secretory=anti_secretory, after_completed_course=course.outcome == "completed",
             tests=tests, citations=citations))
     return out

@@ -19,7 +19,7 @@ from nenboard.knowledge.conditions import Truth
 from nenboard.knowledge.facts import spec_for
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Rule
-from nenboard.therapy.cautions import check_cautions
+from nenboard.therapy.cautions import check_cautions, check_prerequisites
 from nenboard.therapy.evidence import strongest_level, trial_evidence
 from nenboard.therapy.model import Exclusion, Option, ToComplete
 
@@ -107,7 +107,7 @@ def build_option(rule: Rule, kb: KnowledgeBase, facts: Mapping[str, Any],
         therapy=rule.therapy, name=rule.name, category=rule.category, line=line,
         rationale=rationale, evidence=evidence, citations=list(rule.citations), esmo_level=esmo,
         triggered_by=triggered, benefit=[b for e in evidence for b in e.benefit],
-        prerequisites=list(rule.prerequisites), cautions=check_cautions(rule, kb, facts),
+        prerequisites=check_prerequisites(rule, facts), cautions=check_cautions(rule, kb, facts),
         classes=classes, rules=[rule.id], priority=rule.priority)
 
 

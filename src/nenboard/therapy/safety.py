@@ -75,6 +75,26 @@ def evidence_gap(option: Option, facts: Mapping[str, Any], kb: KnowledgeBase) ->
     return "; ".join(f"{name}: {', '.join(g)}" for name, g in gaps.items())
 
 
+HISTORY_WORDS = {"progressed_on": "progressed on", "intolerant_of": "stopped for toxicity",
+                 "completed_courses": "course completed"}
+
+
+def _history_reason(gate: SafetyGate, therapy: str, ids: set[str],
+                    facts: Mapping[str, Any]) -> str:
+    """Which history entry caught the option, naming a stated toxicity."""
+    words = ", ".join(HISTORY_WORDS.get(n, n) for n in gate.forbid_therapies_in)
+    text = f"{words}: {therapy}"
+    for course in getattr(facts, "courses", ()):
+        if set(course.ids) & ids:
+            if course.toxicity and "intolerant_of" in gate.forbid_therapies_in:
+                text += f" (toxicity: {course.toxicity})"
+            if course.cycles is not None and "completed_courses" in gate.forbid_therapies_in:
+                text += f" ({course.cycles} cycles)"
+    if "intolerant_of" in gate.forbid_therapies_in and "toxicity:" not in text:
+        text += " (toxicity not stated: name it before re-offering)"
+    return text
+
+
 def catches(gate: SafetyGate, option: Option, facts: Mapping[str, Any],
             kb: KnowledgeBase) -> str | None:
     """The specific reason the gate catches this option, or None."""
@@ -91,7 +111,7 @@ def catches(gate: SafetyGate, option: Option, facts: Mapping[str, Any],
         return f"class {', '.join(sorted(classes))}"
     failed = failed_ids(gate, facts)
     if failed and (option.therapy in failed or (components and set(components) <= failed)):
-        return f"already failed: {option.therapy} (in {', '.join(gate.forbid_therapies_in)})"
+        return _history_reason(gate, option.therapy, ids, facts)
     if gate.check == "evidence_population":
         return evidence_gap(option, facts, kb)
     if gate.check == "citation" and not option.citations:
