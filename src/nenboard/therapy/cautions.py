@@ -1,8 +1,9 @@
 """Cautions and prerequisites from the sources, applied to the case.
 
-Each is evaluated, not listed: ``applies`` (with the value that triggered it),
-``to_check`` (a fact it needs is unknown) or ``met`` (the facts it asks for are
-stated and do not trigger it; a met prerequisite is never repeated as a to-do).
+Each is evaluated, not listed: ``applies`` (with the value that triggered it; a standing caution such as
+"renal toxicity is reported" applies to anyone given the therapy and shows the
+stated value), ``to_check`` (a fact it needs is unknown) or, for prerequisites,
+``met`` (the case fulfils it: never repeated as a to-do).
 Thresholds live in the knowledge-base conditions (``when`` / ``met_when``), with
 their citations; nothing here is a clinical number.
 """
@@ -42,12 +43,14 @@ def rule_caution(c: Caution, facts: Mapping[str, Any], source: str) -> CautionCh
         if truth is Truth.MET:
             triggered = _known(used)
         status = "applies" if truth is Truth.MET else "to_check"
+    elif c.facts:
+        status = "applies"  # a standing caution for anyone given the therapy: values shown
     else:
-        status = "met"
+        status = "to_check"  # nothing in the case can settle it
     if c.facts:
         values = _shown(c.facts, facts)
         read.update(values)
-        if status == "met" and any(v is None for v in values.values()):
+        if c.when is None and any(v is None for v in values.values()):
             status = "to_check"
         if status == "applies":
             triggered.update(_known(values))

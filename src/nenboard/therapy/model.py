@@ -54,9 +54,9 @@ Status = Literal["applies", "to_check", "met"]
 class CautionCheck(BaseModel):
     """A caution from the sources, evaluated against the case.
 
-    ``applies``: the case triggers it (the value is in ``triggered_by``);
-    ``to_check``: a fact it needs is unknown; ``met``: the facts it asks for are
-    stated (shown in ``triggered_by``) and none triggers it.
+    ``applies``: the case triggers it, or it is a standing caution for anyone given
+    the therapy (the values are in ``triggered_by``); ``to_check``: a fact it needs
+    is unknown; ``met``: not used for cautions the case triggers.
     """
 
     text: str
