@@ -24,14 +24,18 @@ except ImportError:  # pragma: no cover - depends on the installed typer
 from nenboard import __version__
 from nenboard.errors import InputError
 from nenboard.interface import (
+    AS_OF_HELP,
     DISCLAIMER,
     Format,
+    as_of_date,
     console,
     emit,
     err_console,
     kb,
     load_case,
+    print_footer,
     print_json,
+    stamped,
     to_jsonable,
 )
 from nenboard.layout import Doc
@@ -74,7 +78,7 @@ def classify(case: Path = CaseArg, fmt: Format = FormatOpt, detail: bool = Detai
 
     result = run(load_case(case), kb())
     if fmt is Format.json:
-        print_json(result)
+        print_json(stamped(result))
     elif fmt is Format.tsv:
         emit(classification_tsv(result), fmt)
     else:
@@ -98,6 +102,9 @@ def kb_check(path: Path | None = typer.Option(None, "--path", help="knowledge-ba
                        ("sources", "drugs", "regimens", "trials", "resistance", "biomarkers",
                         "frequencies", "rules", "safety"))
     console.print(f"[green]knowledge base OK[/green] (version {base.version}): {counts}")
+    from nenboard.knowledge.dates import evidence_line
+
+    console.print(evidence_line(base), style="dim", markup=False)
 
 
 @kb_app.command("export")
@@ -114,7 +121,8 @@ def kb_export(fmt: str = typer.Option("json", "--format", "-f", help="json"),
 
 @kb_app.command("show")
 def kb_show(record_id: str = typer.Argument(..., help="id, name, synonym or NCT number"),
-            fmt: Format = FormatOpt) -> None:
+            fmt: Format = FormatOpt,
+            as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP)) -> None:
     """Show one record readably."""
     found = kb().record(record_id)
     if found is None:
@@ -125,8 +133,13 @@ def kb_show(record_id: str = typer.Argument(..., help="id, name, synonym or NCT 
         raise InputError.single("ID", f"no record {record_id!r}{hint}")
     kind, rec = found
     data = to_jsonable(rec)
+    from nenboard.knowledge.dates import record_date, status_view
+
+    day = as_of_date(as_of)
+    dated = record_date(rec, kb())
+    status = status_view(rec, kb(), day).to_json() if kind == "trials" else None
     if fmt is Format.json:
-        print_json({"kind": kind, "record": data})
+        print_json(stamped({"kind": kind, "record": data, "date": dated, "status": status}, day))
         return
     clean = {k: v for k, v in data.items() if v not in (None, [], {}, "")}
     if fmt is Format.tsv:
@@ -139,12 +152,14 @@ def kb_show(record_id: str = typer.Argument(..., help="id, name, synonym or NCT 
         return
     doc = Doc()
     doc.para(f"{kind}: {rec.id} - {getattr(rec, 'name', '')}", style="bold")
+    doc.para(f"dated {dated or 'undated'} (the newest statement it rests on)"
+             + (f"; status: {status['label']}" if status else ""))
     text = yaml.safe_dump(clean, sort_keys=False, allow_unicode=True, width=10**6)
     for line in text.splitlines():  # long values continue indented: still valid YAML
         lead = len(line) - len(line.lstrip(" -"))
         doc.para(line.strip(), indent=len(line) - len(line.lstrip(" ")), hang=lead + 2)
         doc.blocks[-1].text = line.lstrip(" ")
-    emit(doc, fmt)
+    emit(doc, fmt, as_of=day if status else None)
 
 
 @kb_app.command("search")
@@ -159,6 +174,7 @@ def kb_search(text: str = typer.Argument(..., help="any name, synonym, id or NCT
         return
     if not hits and fmt is not Format.tsv:
         console.print(f"no match for {text!r}", markup=False)
+        print_footer()
         return
     doc = Doc()
     table = doc.table(["kind", "id", "name"], nowrap={1})  # ids whole: `kb show ID` needs them
@@ -182,6 +198,7 @@ def demo(out: Path = typer.Option(Path("nenboard-demo"), "-o", "--output",
 for _module in ("nenboard.therapy.cli", "nenboard.genomics.cli", "nenboard.trials.cli",
                 "nenboard.board.cli", "nenboard.api.cli"):
     importlib.import_module(_module).register(app)
+importlib.import_module("nenboard.knowledge.cli").register(kb_app)  # kb update-trials, kb diff
 app.add_typer(importlib.import_module("nenboard.systems.cli").app, name="simulate",
               help="Pathway and clonal-resistance simulations (research use only).")
 

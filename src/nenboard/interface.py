@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sys
@@ -110,26 +111,57 @@ def write_output(text: str | bytes, out: Path | None) -> None:
     err_console.print(f"wrote {out}", markup=False)
 
 
-def evidence_footer() -> str:
-    """The one 'evidence as of ...; knowledge base ...' line under every text output."""
-    from nenboard.knowledge.dates import evidence_line
-
-    return evidence_line(kb())
-
-
 def width() -> int:
     """The width tables and text are laid out for (terminal width; 80 when piped)."""
     return console.width
 
 
-def emit(doc: Any, fmt: Format, out: Path | None = None) -> None:
+def emit(doc: Any, fmt: Format, out: Path | None = None, as_of: dt.date | None = None) -> None:
     """Print a `layout.Doc` as text at the terminal width, with the evidence footer, or
-    its tables as TSV."""
+    its tables as TSV (``as_of``: the day trial statuses were judged on, when it matters)."""
     if fmt is Format.tsv:
         write_output(doc.tsv(), out)
         return
-    doc.heading(evidence_footer(), style="dim")
+    doc.heading(evidence_footer(as_of), style="dim")
     if out is not None:
         write_output(doc.text(width()), out)
     else:
         doc.print(console)
+
+
+# -- "evidence as of": one footer line and one JSON stamp for every output --------------------
+
+AS_OF_HELP = ("judge trial statuses on this day, YYYY-MM-DD (default: today); a status stated "
+              "more than 12 months earlier is shown 'to verify'")
+
+
+def as_of_date(text: str | None) -> dt.date:
+    """The ``--as-of`` value, or today (the interfaces' default; engines take it as input)."""
+    from nenboard.knowledge.dates import parse_as_of, today
+
+    try:
+        return parse_as_of(text) or today()
+    except ValueError as exc:
+        raise InputError.single("--as-of", str(exc)) from None
+
+
+def evidence_footer(as_of: dt.date | None = None) -> str:
+    """'evidence as of 2023-07-08; knowledge base 2026.12.02+...' (`knowledge.dates`)."""
+    from nenboard.knowledge.dates import evidence_line
+
+    return evidence_line(kb(), as_of)
+
+
+def print_footer(as_of: dt.date | None = None) -> None:
+    """The evidence line, for the few outputs that do not go through `emit`."""
+    console.print(evidence_footer(as_of), style="dim", markup=False)
+
+
+def stamped(data: Any, as_of: dt.date | None = None) -> Any:
+    """A JSON object output with ``evidence`` (evidence_as_of, kb_release, kb_version, as_of)."""
+    from nenboard.knowledge.dates import evidence_stamp
+
+    data = to_jsonable(data)
+    if isinstance(data, dict):
+        data = {**data, "evidence": evidence_stamp(kb(), as_of)}
+    return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -10,6 +11,8 @@ from nenboard.errors import InputError
 from nenboard.knowledge.conditions import Truth
 from nenboard.trials import match_facts, match_report, match_trials, plan_candidates
 from nenboard.trials.match import compiled_trials, normalise_status, phase_rank
+
+AS_OF = dt.date(2026, 12, 2)
 
 
 def by_id(matches):
@@ -95,18 +98,51 @@ def test_any_of_biomarkers(fixture_kb, fixture_case):
     assert m["fx-msi-nec"].eligibility == "possibly_eligible"
 
 
-def test_ranking_eligible_first_then_phase_status_known(fixture_kb, fixture_case):
-    matches = match_trials(fixture_case("prrt_naive_sstr_net"), fixture_kb)
-    order = [m.eligibility for m in matches]
-    assert order == sorted(order, key=["eligible", "possibly_eligible", "ineligible"].index)
-    eligible = [m.trial.id for m in matches if m.eligibility == "eligible"]
-    # phase 3 (completed) before phase 2 (recruiting): phase ranks before status
-    assert eligible == ["fx-ssa-midgut", "fx-pb212-naive"]
-    possible = [m.trial.id for m in matches if m.eligibility == "possibly_eligible"]
-    # fx-uncurated (phase 2, recruiting) before fx-empty (phase 1/2)
-    assert possible.index("fx-uncurated") < possible.index("fx-empty")
+def _fresh(kb, trial_id, date="2026-06-01"):
+    """The knowledge base with one trial's status restated by the registry on ``date``."""
+    from nenboard.knowledge.schema import StatusAsOf
+
+    t = kb.trials[trial_id]
+    fresh = t.model_copy(update={"status_as_of": StatusAsOf(source="ctgov", date=date)})
+    return kb.model_copy(update={"trials": {**kb.trials, trial_id: fresh}})
+
+
+def test_ranking_enrolling_first_then_eligibility_then_phase(fixture_kb, fixture_case):
+    kb = _fresh(fixture_kb, "fx-pb212-naive")
+    matches = match_trials(fixture_case("prrt_naive_sstr_net"), kb, as_of=AS_OF)
+    fitting = [m for m in matches if m.eligibility != "ineligible"]
+    assert matches[:len(fitting)] == fitting  # ineligible trials last
+    standing = [m.enrolment for m in fitting]
+    assert standing == sorted(standing, key=["enrolling", "to_verify", "evidence"].index)
+    # the phase 2 trial with a current recruiting status comes before the closed phase 3
+    assert fitting[0].trial.id == "fx-pb212-naive" and fitting[0].enrolment == "enrolling"
     closed = by_id(matches)["fx-ssa-midgut"]
+    assert closed.enrolment == "evidence" and fitting[-1] is closed
     assert "not enrolling" in closed.explanation
+    # within one standing: eligible before possibly eligible, then higher phase
+    to_verify = [m for m in fitting if m.enrolment == "to_verify"]
+    order = [m.eligibility for m in to_verify]
+    assert order == sorted(order, key=["eligible", "possibly_eligible"].index)
+    possible = [m.trial.id for m in to_verify if m.eligibility == "possibly_eligible"]
+    assert possible.index("fx-uncurated") < possible.index("fx-empty")  # phase 2 before 1/2
+
+
+def test_stale_status_is_to_verify_and_never_enrolling(fixture_kb, fixture_case):
+    case = fixture_case("prrt_naive_sstr_net")
+    for as_of in (AS_OF, None):  # None: no day given, so no status counts as current
+        m = by_id(match_trials(case, fixture_kb, as_of=as_of))["fx-pb212-naive"]
+        assert m.eligibility == "eligible" and m.enrolment == "to_verify"
+        assert m.status_label.startswith("to verify: recruiting (as stated in mcclellan2022, 2022)")
+        assert "https://clinicaltrials.gov/study/NCT05153772" in m.status_label
+        assert m not in plan_candidates(match_trials(case, fixture_kb, as_of=as_of))
+    fresh = _fresh(fixture_kb, "fx-pb212-naive", "2026-01-10")
+    m = by_id(match_trials(case, fresh, as_of=AS_OF))["fx-pb212-naive"]
+    assert m.status_label == "recruiting (as stated in ctgov, 2026-01-10)"
+    assert [c.trial.id for c in plan_candidates(match_trials(case, fresh, as_of=AS_OF))] == \
+        ["fx-pb212-naive"]
+    late = dt.date(2027, 1, 11)  # 12 months and a day after the registry's statement
+    assert by_id(match_trials(case, fresh, as_of=late))["fx-pb212-naive"].enrolment == \
+        "to_verify"
 
 
 def test_status_filter(fixture_kb, fixture_case):
@@ -159,10 +195,16 @@ def test_match_facts_is_the_same_as_match_trials(fixture_kb, fixture_case):
 
 
 def test_plan_candidates(fixture_kb, fixture_case):
-    matches = match_trials(fixture_case("sstr_negative_nec"), fixture_kb)
+    case = fixture_case("sstr_negative_nec")
+    assert plan_candidates(match_trials(case, fixture_kb, as_of=AS_OF)) == []  # all stale
+    kb = fixture_kb
+    for tid in fixture_kb.trials:
+        kb = _fresh(kb, tid)
+    matches = match_trials(case, kb, as_of=AS_OF)
     cands = plan_candidates(matches)
     assert cands and all(m.eligibility != "ineligible" for m in cands)
-    assert len(cands) == sum(m.eligibility != "ineligible" for m in matches)
+    assert len(cands) == sum(m.eligibility != "ineligible" and m.trial.status in
+                             ("recruiting", "not_yet_recruiting") for m in matches)
 
 
 @pytest.mark.parametrize(("phase", "rank"), [("3", 3), ("2/3", 2.5), ("1b/3", 2), ("1b", 1),

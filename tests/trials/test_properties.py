@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -80,10 +81,13 @@ def test_random_cases_never_raise(real_kb: Any, data: dict[str, Any]) -> None:
 @given(cases())
 def test_ranking_follows_the_documented_key(real_kb: Any, data: dict[str, Any]) -> None:
     """The packed integer sort key ranks exactly as the documented tuple would:
-    eligibility, higher phase, open status, more criteria known, then trial id."""
-    matches = match_trials(case_from_data(data, real_kb), real_kb)
+    ineligible last, enrolment standing, eligibility, higher phase, open status,
+    more criteria known, then trial id."""
+    matches = match_trials(case_from_data(data, real_kb), real_kb, as_of=dt.date(2026, 12, 2))
     order = ("eligible", "possibly_eligible", "ineligible")
+    standing = ("enrolling", "to_verify", "evidence")
     expected = sorted(matches, key=lambda m: (
+        m.eligibility == "ineligible", standing.index(m.enrolment),
         order.index(m.eligibility), -phase_rank(m.trial.phase),
         STATUS_RANK.get(m.trial.status, len(STATUS_RANK)), -(m.met + m.not_met), m.trial.id))
     assert [m.trial.id for m in matches] == [m.trial.id for m in expected]

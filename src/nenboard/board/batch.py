@@ -101,7 +101,7 @@ def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
     The row summarises the engines' findings; the full cited Report is built only
     with ``full`` (it costs as much again as the engines themselves).
     """
-    from nenboard.board.evaluate import input_hash, run_engines, write_report
+    from nenboard.board.evaluate import input_hash, report_time, run_engines, write_report
     from nenboard.case.read import case_from_data, parse_document, read_case
     from nenboard.knowledge import default_kb
 
@@ -115,11 +115,13 @@ def evaluate_record(label: str, raw: tuple[str, Any], timestamp: str | None,
             data = parse_document(payload, label) if kind == "json" else _strip_none(payload)
             case = case_from_data(data, kb, label)
         row["case_id"] = case.id
-        found = run_engines(case, kb)
+        when, as_of = report_time(timestamp)
+        found = run_engines(case, kb, as_of)
         row.update(summarize(found))
         row.update(kb_version=kb.version, input_hash=input_hash(case))
         if full:
-            row["report"] = write_report(case, found, kb, timestamp=timestamp).model_dump(mode="json")
+            row["report"] = write_report(case, found, kb, timestamp=when,
+                                         as_of=as_of).model_dump(mode="json")
     except InputError as exc:
         return {**row, "status": "invalid", "error": exc.one_line()}
     except Exception as exc:

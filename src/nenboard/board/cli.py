@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -13,7 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from nenboard.errors import InputError
 from nenboard.interface import (
+    AS_OF_HELP,
     DISCLAIMER,
+    as_of_date,
     check_output,
     console,
     err_console,
@@ -38,6 +41,7 @@ class BatchFormat(StrEnum):
 
 TimestampOpt = typer.Option(None, "--timestamp", help="pin the report time (ISO-8601) for "
                             "byte-identical output; default: SOURCE_DATE_EPOCH or now")
+AsOfOpt = typer.Option(None, "--as-of", help=AS_OF_HELP.replace("today", "the report's day"))
 
 
 def pinned_timestamp(value: str | None) -> str | None:
@@ -102,6 +106,7 @@ def register(app: typer.Typer) -> None:
                                      "(research use) for the case's genotype"),
         timestamp: str | None = TimestampOpt,
         previous: Path | None = PreviousOpt,
+        as_of: str | None = AsOfOpt,
     ) -> None:
         """One printable report per case, board summary first: HTML, PDF or JSON."""
         from nenboard.board import evaluate
@@ -114,7 +119,7 @@ def register(app: typer.Typer) -> None:
         before = read_previous(previous)
         with working(f"evaluating{' and simulating the pathway' if pathway else ''}"):
             report = evaluate(load_case(case), kb(), timestamp=pinned_timestamp(timestamp),
-                              pathway=pathway)
+                              pathway=pathway, as_of=as_of_date(as_of) if as_of else None)
         if before is not None:
             report = with_summary(report, before)
         with working(f"rendering {fmt.value.upper()}"):
@@ -136,6 +141,7 @@ def register(app: typer.Typer) -> None:
                                      "report instead of the board summary"),
         previous: Path | None = PreviousOpt,
         timestamp: str | None = TimestampOpt,
+        as_of: str | None = AsOfOpt,
     ) -> None:
         """One case: the board summary (full JSON report with --json or -o FILE); or a whole
         cohort with --batch."""
@@ -144,7 +150,8 @@ def register(app: typer.Typer) -> None:
         if (case is None) == (batch is None):
             raise InputError.single("CASE", "give one case file or --batch PATH (not both)")
         if case is not None:
-            board_one(case, out, as_json, previous, pinned_timestamp(timestamp))
+            board_one(case, out, as_json, previous, pinned_timestamp(timestamp),
+                      as_of_date(as_of) if as_of else None)
             return
         if out is None:
             raise InputError.single("--output", "a batch needs -o OUT")
@@ -189,7 +196,7 @@ def read_previous(path: Path | None):
 
 
 def board_one(case: Path, out: Path | None, as_json: bool, previous: Path | None,
-              timestamp: str | None) -> None:
+              timestamp: str | None, as_of: dt.date | None = None) -> None:
     """`nenboard board CASE`: the board summary on the terminal; the full report as JSON."""
     import shutil
 
@@ -198,7 +205,7 @@ def board_one(case: Path, out: Path | None, as_json: bool, previous: Path | None
 
     check_output(out)
     before = read_previous(previous)
-    report = evaluate(load_case(case), kb(), timestamp=timestamp)
+    report = evaluate(load_case(case), kb(), timestamp=timestamp, as_of=as_of)
     if before is not None:
         report = with_summary(report, before)
     if as_json or out is not None:
@@ -206,7 +213,8 @@ def board_one(case: Path, out: Path | None, as_json: bool, previous: Path | None
     if not as_json:
         width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
         text = summary_text(report.summary, width=width)
-        sys.stdout.write(text + "\n\n" + "\n".join(_wrap(DISCLAIMER, width)) + "\n")
+        sys.stdout.write(text + "\n\n" + "\n".join(_wrap(report.evidence, width)) + "\n"
+                         + "\n".join(_wrap(DISCLAIMER, width)) + "\n")
 
 
 def _wrap(text: str, width: int) -> list[str]:

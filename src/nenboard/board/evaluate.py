@@ -17,14 +17,13 @@ from nenboard.case.model import Case
 from nenboard.facts import derive_facts
 from nenboard.genomics.model import MolecularProfile
 from nenboard.interface import DISCLAIMER
+from nenboard.knowledge.dates import evidence_as_of, evidence_line
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.pathology import Classification
 from nenboard.report.model import Report
 from nenboard.report.references import citation_key, resolve_references
 from nenboard.therapy.model import Plan
 from nenboard.trials.model import TrialMatch
-
-CLOSED = ("completed", "terminated", "withdrawn")
 
 
 def input_hash(case: Case) -> str:
@@ -47,34 +46,52 @@ class Findings:
 
     @property
     def listed_trials(self) -> list[TrialMatch]:
-        """The trials a report lists: they may fit and may still enrol.
-
-        The others are counted, not listed (`nenboard trials CASE` shows every
-        criterion of every trial).
+        """The trials a report lists: they may fit and may enrol (now, or once their
+        status is verified). Closed trials and retrospective evidence are counted,
+        not listed (`nenboard trials CASE` shows every criterion of every trial).
         """
         return [m for m in self.matches
-                if m.eligibility != "ineligible" and m.trial.status not in CLOSED]
+                if m.eligibility != "ineligible" and m.enrolment != "evidence"]
 
 
-def run_engines(case: Case, kb: KnowledgeBase) -> Findings:
+def run_engines(case: Case, kb: KnowledgeBase, as_of: dt.date | None = None) -> Findings:
     """Classification, plan with resistance, molecular tiers and trial matches, all read
-    from one `Facts` derivation of the case."""
+    from one `Facts` derivation of the case.
+
+    ``as_of``: the day trial statuses are judged on (None: no status is current).
+    """
     from nenboard.therapy import plan
     from nenboard.trials import match_trials
 
     facts = derive_facts(case, kb)
-    return Findings(facts.classification, plan(case, kb, facts=facts), facts.profile,
-                    tuple(match_trials(case, kb)))
+    return Findings(facts.classification, plan(case, kb, facts=facts, as_of=as_of),
+                    facts.profile, tuple(match_trials(case, kb, as_of=as_of)))
+
+
+def report_time(timestamp: str | None) -> tuple[str, dt.date]:
+    """The report's timestamp (now unless pinned) and the day it judges trial statuses on."""
+    when = timestamp or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    try:
+        day = dt.date.fromisoformat(when[:10])
+    except ValueError:
+        day = dt.datetime.now(dt.UTC).date()
+    return when, day
 
 
 def evaluate(case: Case, kb: KnowledgeBase, *, timestamp: str | None = None,
-             pathway: bool = False) -> Report:
-    """Evaluate one case: classification, plan, resistance, molecular, trials (+ pathway)."""
-    return write_report(case, run_engines(case, kb), kb, timestamp=timestamp, pathway=pathway)
+             pathway: bool = False, as_of: dt.date | None = None) -> Report:
+    """Evaluate one case: classification, plan, resistance, molecular, trials (+ pathway).
+
+    Trial statuses are judged on ``as_of``, by default the day of the report's timestamp.
+    """
+    when, day = report_time(timestamp)
+    as_of = as_of or day
+    return write_report(case, run_engines(case, kb, as_of), kb, timestamp=when,
+                        pathway=pathway, as_of=as_of)
 
 
 def write_report(case: Case, found: Findings, kb: KnowledgeBase, *, timestamp: str | None = None,
-                 pathway: bool = False) -> Report:
+                 pathway: bool = False, as_of: dt.date | None = None) -> Report:
     """The versioned, cited Report of findings already computed for ``case``."""
     plan_json = found.plan.model_dump(mode="json")
     molecular_json = found.molecular.to_json()
@@ -96,6 +113,8 @@ def write_report(case: Case, found: Findings, kb: KnowledgeBase, *, timestamp: s
     when = timestamp or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     report = Report(
         nenboard_version=__version__, kb_version=kb.version, input_hash=input_hash(case),
+        kb_release=kb.release or None, evidence_as_of=evidence_as_of(kb),
+        as_of=as_of.isoformat() if as_of else None, evidence=evidence_line(kb, as_of),
         generated_at=when, case_id=case.id, case=case_json,
         case_facts=case_facts(case_json, kb), classification=found.classification,
         options=options, excluded=plan_json.get("excluded", []),
@@ -126,5 +145,5 @@ def finalize(report: Report, kb: KnowledgeBase) -> Report:
     return report.model_copy(update={"content_hash": hashlib.sha256(payload.encode()).hexdigest()})
 
 
-__all__ = ["CLOSED", "Findings", "citation_key", "evaluate", "finalize", "input_hash",
+__all__ = ["Findings", "citation_key", "evaluate", "finalize", "input_hash",
            "run_engines", "write_report"]

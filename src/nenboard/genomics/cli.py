@@ -91,7 +91,9 @@ def _case(path: Path, fmt: MolFormat, vcfs: list[Path], out: Path | None,
             for obs in read_vcf(v).by_sample.values():
                 profile.alterations += ann.annotate_all(obs, profile.context)
     if fmt is MolFormat.json:
-        _emit(dumps(profile.to_dict()), out)
+        from nenboard.interface import stamped
+
+        _emit(dumps(stamped(profile.to_dict())), out)
     elif fmt is MolFormat.csv:
         import csv
         import io

@@ -67,6 +67,8 @@ class CriterionStatus(Open):
 class TrialMatch(Open):
     nct: str | None = None
     status: str
+    status_label: str | None = Field(default=None, description="status with whose statement "
+                                     "it is and its date; 'to verify: ...' when stale")
     criteria: list[CriterionStatus] = Field(default_factory=list)
 
 
@@ -162,6 +164,8 @@ class SummaryTrial(BaseModel):
     nct: str | None = None
     phase: str | None = None
     eligibility: str | None = None
+    status: str | None = Field(default=None, description="dated status; 'to verify: ...' "
+                               "when older than 12 months")
     to_check: list[str] = Field(default_factory=list, description="criteria not yet known")
 
 
@@ -203,6 +207,11 @@ class Report(BaseModel):
     report_schema: str = REPORT_SCHEMA_VERSION
     nenboard_version: str
     kb_version: str
+    kb_release: str | None = Field(default=None, description="knowledge-base release date, "
+                                   "YYYY.MM.DD (docs/changelog-kb.md)")
+    evidence_as_of: str | None = Field(default=None, description="newest source date")
+    as_of: str | None = Field(default=None, description="the day trial statuses were judged on")
+    evidence: str = Field(default="", description="'evidence as of ...; knowledge base ...'")
     input_hash: str = Field(description="sha256 of the canonical case JSON")
     content_hash: str = Field(default="", description="sha256 of the report without timestamp")
     generated_at: str = Field(description="ISO-8601 UTC evaluation time")

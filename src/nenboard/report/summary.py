@@ -74,14 +74,17 @@ def _tests(report: Report) -> list[SummaryTest]:
 
 def _trials(report: Report) -> list[SummaryTrial]:
     order = {"eligible": 0, "possibly_eligible": 1}
-    listed = sorted(report.trials, key=lambda t: order.get((t.model_extra or {})
-                                                           .get("eligibility"), 2))
+    standing = {"enrolling": 0, "to_verify": 1}  # trials a patient can join now come first
+    listed = sorted(report.trials, key=lambda t: (
+        standing.get((t.model_extra or {}).get("enrolment"), 2),
+        order.get((t.model_extra or {}).get("eligibility"), 2)))
     out = []
     for t in listed:
         extra = t.model_extra or {}
         out.append(SummaryTrial(
             trial=extra.get("trial"), name=extra.get("name") or extra.get("trial") or t.nct or "?",
             nct=t.nct, phase=extra.get("phase"), eligibility=extra.get("eligibility"),
+            status=t.status_label,
             to_check=[c.criterion for c in t.criteria if c.result == "unknown"]))
     return out
 
@@ -209,6 +212,8 @@ def summary_text(s: BoardSummary, width: int = 80) -> str:
         tag = ", ".join(x for x in (t.nct, f"phase {t.phase}" if t.phase else None,
                                     (t.eligibility or "").replace("_", " ")) if x)
         out += wrap(f"{t.name} [{tag}]", "- ", "  ")
+        if t.status:
+            out += wrap(t.status, "    ", "    ")
         if t.to_check:
             out += wrap("to check: " + "; ".join(t.to_check), "    ", "    ")
     if s.more_trials:

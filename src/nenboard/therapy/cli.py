@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from nenboard.interface import Format, emit, kb, load_case, print_json
+from nenboard.interface import AS_OF_HELP, Format, as_of_date, emit, kb, load_case, print_json, stamped
 
 
 def register(app: typer.Typer) -> None:
@@ -18,15 +18,17 @@ def register(app: typer.Typer) -> None:
         detail: bool = typer.Option(False, "--detail", help="every option with its evidence, "
                                     "cautions and sources; every exclusion; full resistance "
                                     "analysis (default: one-screen summary)"),
+        as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     ) -> None:
         """Therapy options for this line with evidence, exclusions and resistance."""
         from nenboard.therapy import plan
         from nenboard.therapy.render import plan_doc, plan_tables
 
-        result = plan(load_case(case), kb())
+        day = as_of_date(as_of)
+        result = plan(load_case(case), kb(), as_of=day)
         if fmt is Format.json:
-            print_json(result)
+            print_json(stamped(result, day))
         elif fmt is Format.tsv:
             emit(plan_tables(result), fmt)
         else:
-            emit(plan_doc(result, title=str(case), detail=detail), fmt)
+            emit(plan_doc(result, title=str(case), detail=detail), fmt, as_of=day)

@@ -1,7 +1,11 @@
 """Options from the trial matcher and the molecular engine.
 
-* Eligible and possibly eligible trials open to enrolment (recruiting or not yet
-  recruiting) become ``category: trial`` options.
+* Eligible and possibly eligible trials a patient can join on ``as_of`` (a
+  recruiting or not-yet-recruiting status stated at most 12 months earlier)
+  become ``category: trial`` options. Those whose open status is older are
+  listed as not offered, "to verify" with the registry link; closed trials,
+  retrospective cohorts and meta-analyses are evidence (under the options they
+  support), never trial options. See `nenboard.knowledge.dates`.
 * Each actionable biomarker assertion that applies becomes an ``investigational``
   option per regimen its evidence is for (never one drug of a combination), with
   the assertion's own ESCAT tier and the line its evidence comes from; the safety
@@ -10,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +26,11 @@ from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import BiomarkerAssertion, Citation, EvidenceLine
 from nenboard.memo import per_kb
 from nenboard.therapy.evidence import trial_evidence
-from nenboard.therapy.model import Option
+from nenboard.therapy.model import Exclusion, Option
 from nenboard.trials import match_trials
 
 OFFERED_ELIGIBILITY = ("eligible", "possibly_eligible")
-OPEN_STATUSES = ("recruiting", "not_yet_recruiting")  # a patient can still enrol
+OPEN_STATUSES = ("recruiting", "not_yet_recruiting")  # as stated; `enrolment` says if current
 ACTIONABLE_TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B")
 
 
@@ -77,16 +82,18 @@ def _trial_arms(kb: KnowledgeBase) -> dict[str, TrialArms]:
     return out
 
 
-def trial_options(case: Case, kb: KnowledgeBase, line: str) -> list[Option]:
+def trial_options(case: Case, kb: KnowledgeBase, line: str,
+                  as_of: dt.date | None = None) -> list[Option]:
+    """``category: trial`` options: fitting trials enrolling on ``as_of`` (None: none are)."""
     options = []
     arms = _trial_arms(kb)
-    for m in match_trials(case, kb):
+    for m in match_trials(case, kb, as_of=as_of):
         trial = m.trial
-        if m.eligibility not in OFFERED_ELIGIBILITY or trial.status not in OPEN_STATUSES:
+        if m.eligibility not in OFFERED_ELIGIBILITY or m.enrolment != "enrolling":
             continue
         shown = arms[trial.id]
         rationale = [f"Trial matcher: {m.eligibility.replace('_', ' ')} for {trial.name} "
-                     f"({', '.join(trial.nct) or trial.id}; status {trial.status})."]
+                     f"({', '.join(trial.nct) or trial.id}; status {m.status_label})."]
         unknown = m.unknown_criteria
         if unknown:
             rationale.append("Criteria to confirm: " + "; ".join(unknown))
@@ -96,6 +103,21 @@ def trial_options(case: Case, kb: KnowledgeBase, line: str) -> list[Option]:
             citations=list(trial.citations), esmo_level=trial.esmo_level, origin="trial_matcher",
             classes=list(shown.classes), rules=[], notes=[f"trial {trial.id}"], priority=60))
     return options
+
+
+def trials_to_verify(case: Case, kb: KnowledgeBase,
+                     as_of: dt.date | None = None) -> list[Exclusion]:
+    """Fitting trials whose open status is too old to offer: not offered, "to verify"."""
+    out = []
+    arms = _trial_arms(kb)
+    for m in match_trials(case, kb, as_of=as_of):
+        if (m.eligibility in OFFERED_ELIGIBILITY and m.enrolment == "to_verify"
+                and m.trial.status in OPEN_STATUSES):
+            out.append(Exclusion(
+                therapy=arms[m.trial.id].therapy, name=arms[m.trial.id].name, kind="pending",
+                category="trial", citations=list(m.trial.citations),
+                reason=f"not offered as a trial until its status is confirmed: {m.status_label}"))
+    return out
 
 
 def molecular_matches(case: Case, kb: KnowledgeBase) -> list[MolecularMatch]:

@@ -13,6 +13,7 @@ complete by what it decides; 8. say so when the sources give no guidance;
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,7 +24,7 @@ from nenboard.knowledge.compile import check_of
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Citation
 from nenboard.therapy.differential import entity_view, label, summary
-from nenboard.therapy.integrations import molecular_options, trial_options
+from nenboard.therapy.integrations import molecular_options, trial_options, trials_to_verify
 from nenboard.therapy.model import (
     CATEGORY_ORDER,
     ESMO_ORDER,
@@ -174,17 +175,23 @@ def no_guidance(kb: KnowledgeBase, facts: Facts, options: list[Option],
     return out
 
 
-def plan(case: Case, kb: KnowledgeBase, facts: Facts | None = None) -> Plan:
-    """The plan for ``case``, read from its one `Facts` derivation (passed in by the board)."""
+def plan(case: Case, kb: KnowledgeBase, facts: Facts | None = None,
+         as_of: dt.date | None = None) -> Plan:
+    """The plan for ``case``, read from its one `Facts` derivation (passed in by the board).
+
+    ``as_of``: the day trial statuses are judged on (interfaces pass today; None: no
+    trial status counts as current, so no trial is offered for enrolment).
+    """
     facts = facts if facts is not None else derive_facts(case, kb)
     line = show(facts.get("line"))
     rule_options, rule_excluded, rule_items = _rule_options(kb, facts)
     others, other_excluded = apply_gates(
-        [annotate(o, kb, facts) for o in (*trial_options(case, kb, line),
+        [annotate(o, kb, facts) for o in (*trial_options(case, kb, line, as_of),
                                           *molecular_options(case, kb, line))], kb, facts)
     cited, uncited = _citation_gate([*rule_options, *others])
     options = merge(cited)
-    excluded = _prune_excluded([*rule_excluded, *other_excluded, *uncited], options)
+    excluded = _prune_excluded([*rule_excluded, *other_excluded, *uncited,
+                                *trials_to_verify(case, kb, as_of)], options)
     to_complete = rank(rule_items, kb, facts, options, excluded)
     return Plan(
         case_id=case.id, kb_version=kb.version, line=facts.get("line"),

@@ -22,7 +22,15 @@ from typer.core import TyperGroup
 
 from nenboard.case import read_case
 from nenboard.errors import InputError
-from nenboard.interface import DISCLAIMER, Format, err_console, kb, write_output
+from nenboard.interface import (
+    AS_OF_HELP,
+    DISCLAIMER,
+    Format,
+    as_of_date,
+    err_console,
+    kb,
+    write_output,
+)
 
 DEFAULT_COMMAND = "match"
 HELP_FLAGS = ("--help", "-h")
@@ -60,6 +68,7 @@ def match_cmd(
     detail: bool = typer.Option(False, "--detail", "--details",
                                 help="criterion by criterion for every listed trial"),
     out: Path | None = typer.Option(None, "-o", "--output", help="write to a file"),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
 ) -> None:
     """Which trials fit this case? Each criterion met / not met / unknown, ranked."""
     from nenboard.interface import check_output, dumps, emit
@@ -67,10 +76,14 @@ def match_cmd(
 
     wanted = normalise_status(status)  # validate before reading anything
     check_output(out)
+    day = as_of_date(as_of)
     base = kb()
-    report = match_report(read_case(case, base), base, wanted)
+    report = match_report(read_case(case, base), base, wanted, day)
     if fmt is Format.json:
+        from nenboard.knowledge.dates import evidence_stamp
+
         data = report.to_json()
+        data["evidence"] = evidence_stamp(base, day)
         data["disclaimer"] = DISCLAIMER
         write_output(dumps(data), out)
         return
@@ -81,7 +94,7 @@ def match_cmd(
         return
     doc = matches_doc(report, title=str(case), show_all=show_all, detail=detail)
     doc.heading(DISCLAIMER, style="dim")
-    emit(doc, fmt, out)
+    emit(doc, fmt, out, as_of=day)
 
 
 @trials_app.command("import")

@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from nenboard.trials.model import CriterionResult, TrialMatch
 
 MAX_LISTED = 3
-CLOSED = {"completed", "terminated", "withdrawn"}
 
 
 def _value(v: Any) -> str:
@@ -49,6 +48,6 @@ def explain(m: TrialMatch) -> str:
         line = f"{m.met} of {total} criteria met; unknown: {_listing(unknown)}"
         if missing:
             line += f" (complete: {', '.join(missing)})"
-    if m.trial.status in CLOSED and m.eligibility != "ineligible":
-        line += f" [trial {m.trial.status.replace('_', ' ')}: not enrolling]"
+    if m.eligibility != "ineligible" and m.enrolment == "evidence" and m.view is not None:
+        line += f" [{m.view.reason}]"  # e.g. "completed: evidence, not enrolling"
     return line

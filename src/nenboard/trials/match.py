@@ -10,9 +10,13 @@ Semantics (docs/trials.md):
   never eligible: it gets a pseudo-criterion "criteria not yet structured"
   whose result is unknown, so it is possibly eligible (or ineligible if one of
   the few criteria it does have is not met);
-* ranking: eligible, then possibly eligible, then ineligible; within each,
-  higher phase first, then recruiting before other statuses, then more
-  criteria known, then trial id (deterministic).
+* ranking (trials a patient may join first): trials that are not ineligible
+  come first, ordered by enrolment standing on ``as_of`` (enrolling: an open
+  status stated within 12 months; to verify: an older or unclear status;
+  evidence: closed trials, retrospective cohorts, meta-analyses), then
+  eligible before possibly eligible; ineligible trials follow in the same
+  order. Within each, higher phase first, then status, then more criteria
+  known, then trial id (deterministic). See `nenboard.knowledge.dates`.
 
 The conditions of every trial are compiled once per knowledge base
 (`compiled_kb`); identical conditions (``entity = NET`` recurs in dozens of
@@ -21,10 +25,11 @@ trials) share one compiled test, evaluated once per case.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -33,6 +38,7 @@ from nenboard.errors import InputError
 from nenboard.facts import derive_facts
 from nenboard.knowledge.compile import Compiled, compile_condition, facts_read
 from nenboard.knowledge.conditions import Truth
+from nenboard.knowledge.dates import STANDING_ORDER, StatusView, status_view
 from nenboard.knowledge.loader import KnowledgeBase
 from nenboard.knowledge.schema import Criterion, Trial, TrialStatus
 from nenboard.memo import per_case, per_kb
@@ -78,6 +84,19 @@ class CompiledKB:
     tests: tuple[Compiled, ...]
     groups: tuple[Callable[[list[Truth]], tuple[Truth, ...]], ...]
     trials: tuple[CompiledTrial, ...]
+    kb: KnowledgeBase
+    views: dict[dt.date | None, tuple[tuple[StatusView, int], ...]] = field(default_factory=dict)
+
+    def standings(self, as_of: dt.date | None) -> tuple[tuple[StatusView, int], ...]:
+        """Each trial's status view on ``as_of`` and its standing rank (built once per date)."""
+        built = self.views.get(as_of)
+        if built is None:
+            views = [status_view(ct.trial, self.kb, as_of) for ct in self.trials]
+            built = tuple((v, STANDING_ORDER.index(v.standing)) for v in views)
+            if len(self.views) > 32:
+                self.views.clear()
+            self.views[as_of] = built
+        return built
 
 
 def phase_rank(phase: str | None) -> float:
@@ -132,7 +151,7 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
                                  structured=bool(criteria) and not trial.uncurated,
                                  order=order[static])
                    for trial, criteria, group, static in pending)
-    return CompiledKB(tuple(tests), tuple(_picker(slots) for slots in groups), trials)
+    return CompiledKB(tuple(tests), tuple(_picker(slots) for slots in groups), trials, kb)
 
 
 compiled_kb = per_kb(compile_kb)  # `compile_kb`, built once per knowledge-base object
@@ -170,19 +189,25 @@ _RANKED = tuple((ELIGIBILITY_ORDER.index(e), e)
                 for e in ("eligible", "possibly_eligible", "ineligible"))
 _ELIGIBLE, _POSSIBLE, _INELIGIBLE = _RANKED
 _KNOWN_MAX = 10_000  # more criteria than any trial has: keeps the sort key's fields apart
+_STANDINGS = len(STANDING_ORDER)
+_GROUPS = len(_RANKED)
 
 
 def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
-                status: str | Iterable[str] | None = None) -> list[TrialMatch]:
+                status: str | Iterable[str] | None = None,
+                as_of: dt.date | None = None) -> list[TrialMatch]:
     """Match already-derived case facts against every trial (the fast path).
 
     Each distinct condition is evaluated once, each distinct tuple of a trial's
     conditions is counted once, and each trial then looks its result up. The
-    ranking key (eligibility, static phase/status order, more criteria known) is
-    packed into one integer; ties keep the trial-id order (the sort is stable).
+    ranking key (ineligible last, enrolment standing on ``as_of``, eligibility,
+    static phase/status order, more criteria known) is packed into one integer;
+    ties keep the trial-id order (the sort is stable). ``as_of`` None: no
+    status counts as current (the caller did not say what day it is).
     """
     wanted = normalise_status(status)
     compiled = compiled_kb(kb)
+    standings = compiled.standings(as_of)
     values = [test(facts) for test in compiled.tests]
     counted = []
     for pick in compiled.groups:
@@ -192,7 +217,7 @@ def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
     span = len(compiled.trials)
     keyed = []
     append = keyed.append
-    for ct in compiled.trials:
+    for ct, (view, standing) in zip(compiled.trials, standings, strict=True):
         trial = ct.trial
         if wanted is not None and trial.status not in wanted:
             continue
@@ -201,35 +226,41 @@ def match_facts(facts: Mapping[str, Any], kb: KnowledgeBase,
         if not structured:
             unknown += 1
         rank, eligibility = _INELIGIBLE if not_met else _POSSIBLE if unknown else _ELIGIBLE
-        append(((rank * span + ct.order) * _KNOWN_MAX + _KNOWN_MAX - met - not_met,
+        group = ((rank == _INELIGIBLE[0]) * _STANDINGS + standing) * _GROUPS + rank
+        append(((group * span + ct.order) * _KNOWN_MAX + _KNOWN_MAX - met - not_met,
                 TrialMatch(trial, eligibility, truths, ct.criteria, facts, structured,
-                           met, not_met, unknown)))
+                           met, not_met, unknown, view)))
     keyed.sort(key=itemgetter(0))
     return [m for _, m in keyed]
 
 
-def match_trials(case: Case, kb: KnowledgeBase,
-                 status: str | Iterable[str] | None = None) -> list[TrialMatch]:
-    """Every trial (optionally only those with ``status``) matched against ``case``, ranked."""
-    return list(_match_case(case, kb, status))
+def match_trials(case: Case, kb: KnowledgeBase, status: str | Iterable[str] | None = None,
+                 as_of: dt.date | None = None) -> list[TrialMatch]:
+    """Every trial (optionally only those with ``status``) matched against ``case``, ranked.
+
+    ``as_of``: the day trial statuses are judged on (interfaces pass today).
+    """
+    return list(_match_case(case, kb, status, as_of))
 
 
 @per_case()
-def _match_case(case: Case, kb: KnowledgeBase,
-                status: str | Iterable[str] | None) -> tuple[TrialMatch, ...]:
+def _match_case(case: Case, kb: KnowledgeBase, status: str | Iterable[str] | None,
+                as_of: dt.date | None) -> tuple[TrialMatch, ...]:
     """One match per case object (the planner and the board both ask for it), read from
     the case's one `Facts` derivation."""
-    return tuple(match_facts(derive_facts(case, kb), kb, status))
+    return tuple(match_facts(derive_facts(case, kb), kb, status, as_of))
 
 
-def match_report(case: Case, kb: KnowledgeBase,
-                 status: str | Iterable[str] | None = None) -> MatchReport:
+def match_report(case: Case, kb: KnowledgeBase, status: str | Iterable[str] | None = None,
+                 as_of: dt.date | None = None) -> MatchReport:
     """`match_trials` plus the summary the CLI and the board report show."""
-    matches = match_trials(case, kb, status)
+    matches = match_trials(case, kb, status, as_of)
     summary = {e: sum(m.eligibility == e for m in matches) for e in ELIGIBILITY_ORDER}
-    return MatchReport(tuple(matches), kb.version, normalise_status(status), case.id, summary)
+    return MatchReport(tuple(matches), kb.version, normalise_status(status), case.id, summary,
+                       as_of)
 
 
 def plan_candidates(matches: Iterable[TrialMatch]) -> list[TrialMatch]:
-    """The eligible and possibly eligible trials (what `nenboard plan` lists as "trial")."""
-    return [m for m in matches if m.eligibility != "ineligible"]
+    """The eligible and possibly eligible trials a patient can join (what `nenboard plan`
+    lists as "trial"): enrolling on the day the matches were judged."""
+    return [m for m in matches if m.eligibility != "ineligible" and m.enrolment == "enrolling"]

@@ -9,11 +9,13 @@ plus extensions (``nct_ids``, ``trial``, ``name``, ``phase``, ``eligibility``,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from nenboard.knowledge.conditions import Truth
+from nenboard.knowledge.dates import StatusView
 from nenboard.knowledge.schema import Citation, Trial
 
 Eligibility = Literal["eligible", "possibly_eligible", "ineligible"]
@@ -75,6 +77,17 @@ class TrialMatch:
     met: int
     not_met: int
     unknown: int
+    view: StatusView | None = None  # the status as enrolment sees it on the day judged
+
+    @property
+    def enrolment(self) -> str:
+        """enrolling | to_verify | evidence (`nenboard.knowledge.dates.status_view`)."""
+        return self.view.standing if self.view else "to_verify"
+
+    @property
+    def status_label(self) -> str:
+        """'recruiting (as stated in mcclellan2022, 2022)', or 'to verify: ...' with the link."""
+        return self.view.label if self.view else self.trial.status.replace("_", " ")
 
     @property
     def criteria(self) -> tuple[CriterionResult, ...]:
@@ -118,6 +131,9 @@ class TrialMatch:
             "name": t.name,
             "phase": t.phase,
             "status": t.status,
+            "status_label": self.status_label,
+            "enrolment": self.enrolment,
+            "status_as_of": self.view.to_json() if self.view else None,
             "eligibility": self.eligibility,
             "explanation": self.explanation,
             "structured": self.structured,
@@ -136,11 +152,13 @@ class MatchReport:
     status_filter: tuple[str, ...] | None = None
     case_id: str | None = None
     summary: dict[str, int] = field(default_factory=dict)
+    as_of: dt.date | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "case": self.case_id,
             "kb_version": self.kb_version,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "status_filter": list(self.status_filter) if self.status_filter else None,
             "summary": self.summary,
             "matches": [m.to_json() for m in self.matches],

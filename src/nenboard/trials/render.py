@@ -22,6 +22,12 @@ def _word(value: str | None) -> str:
     return (value or "-").replace("_", " ")
 
 
+def _standing(m: TrialMatch) -> str:
+    """The status column: the status if enrolling, else 'to verify' or 'evidence'."""
+    return {"enrolling": _word(m.trial.status), "to_verify": "to verify"}.get(m.enrolment,
+                                                                             "evidence")
+
+
 def _criteria(doc: Doc, m: TrialMatch) -> None:
     doc.para(f"{m.trial.name} ({m.nct or m.trial.id}): {_word(m.eligibility)}", style="bold")
     for r in m.criteria:
@@ -52,10 +58,10 @@ def matches_doc(report: MatchReport, title: str = "", show_all: bool = False,
         for m in rows:
             ident = m.nct or m.trial.id
             short = len(ident) <= ID_WIDTH
-            table.add(ident if short else "-", m.trial.phase or "-", _word(m.trial.status),
-                      m.trial.name)
+            table.add(ident if short else "-", m.trial.phase or "-", _standing(m), m.trial.name)
             if not short:  # a long id gets its own line: never truncated, column stays narrow
                 table.add("", "", "", f"id: {ident}")
+            table.add("", "", "", f"status: {m.status_label}")  # whose statement, how old
             if key != "eligible":  # eligible = every criterion met; the others say why
                 table.add("", "", "", f"why: {m.explanation}")
     if detail:
@@ -71,9 +77,10 @@ def matches_tsv(report: MatchReport, show_all: bool = False) -> Doc:
     """`--format tsv`: one row per listed trial, ranked."""
     doc = Doc()
     table = doc.table(["rank", "nct", "trial", "name", "phase", "status", "eligibility", "met",
-                       "not_met", "unknown", "why"])
+                       "not_met", "unknown", "why", "enrolment", "status_as_stated"])
     for i, m in enumerate(report.matches, 1):
         if m.eligibility != "ineligible" or show_all:
             table.add(i, m.nct, m.trial.id, m.trial.name, m.trial.phase, m.trial.status,
-                      m.eligibility, m.met, m.not_met, m.unknown, m.explanation)
+                      m.eligibility, m.met, m.not_met, m.unknown, m.explanation, m.enrolment,
+                      m.status_label)
     return doc
