@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -35,8 +36,10 @@ def test_same_input_same_versions_byte_identical(kb):
     a = evaluate(case, kb, timestamp=STAMP).model_dump_json()
     b = evaluate(case, kb, timestamp=STAMP).model_dump_json()
     assert a == b
-    later = evaluate(case, kb, timestamp="2027-06-01T00:00:00+00:00")
-    assert later.content_hash == json.loads(a)["content_hash"]  # the timestamp is not content
+    # the timestamp is not content; the day trial statuses are judged on is (as_of)
+    day = dt.date.fromisoformat(STAMP[:10])
+    later = evaluate(case, kb, timestamp="2027-06-01T00:00:00+00:00", as_of=day)
+    assert later.content_hash == json.loads(a)["content_hash"]
 
 
 def test_report_records_versions_and_hashes(reports, kb):
