@@ -123,14 +123,24 @@ def _compact_options(doc: Doc, plan: Plan) -> None:
         if len(rows) > len(shown):
             doc.para(f"... and {len(rows) - len(shown)} more trial options (--detail, or "
                      "`nenboard trials CASE`)", indent=2, style="dim")
+    if verify := _to_verify(plan):
+        doc.para(f"{counts['trial']} trial options open now; {len(verify)} fitting trials have "
+                 "a status older than 12 months: to verify in the registry (--detail, or "
+                 "`nenboard trials CASE`)", indent=1, style="dim")
+
+
+def _to_verify(plan: Plan) -> list:
+    """Fitting trials not offered until their registry status is confirmed."""
+    return [e for e in plan.excluded if e.category == "trial" and e.kind == "pending"]
 
 
 def _compact_rest(doc: Doc, plan: Plan) -> None:
-    if plan.excluded:
-        doc.heading(f"Not offered ({len(plan.excluded)})")
-        reasons = Counter(e.reason for e in plan.excluded)
+    excluded = [e for e in plan.excluded if e not in _to_verify(plan)]  # counted above
+    if excluded:
+        doc.heading(f"Not offered ({len(excluded)})")
+        reasons = Counter(e.reason for e in excluded)
         for reason, n in reasons.most_common(EXCLUSIONS_SHOWN):
-            names = [e.name for e in plan.excluded if e.reason == reason]
+            names = [e.name for e in excluded if e.reason == reason]
             doc.item(f"{', '.join(names)}: {reason}" if n < 4 else f"{n} options: {reason}")
         if len(reasons) > EXCLUSIONS_SHOWN:
             doc.para(f"... and {len(reasons) - EXCLUSIONS_SHOWN} more reasons (--detail)",
