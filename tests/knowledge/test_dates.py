@@ -105,12 +105,22 @@ def test_closed_and_retrospective_are_evidence(kb):
 
 
 def test_evidence_as_of_and_release(kb):
-    # walter2026-compete (COMPETE, Lancet 2 July 2026), the newest post-review publication
-    assert dates.evidence_as_of(kb) == "2026-07-02"
+    reviews_only = kb.model_copy(update={"sources": {
+        k: v for k, v in kb.sources.items() if k in ("mcclellan2022", "pavel2016", "ooki2023",
+                                                      "ctgov", "mateo2018", "who2019")}})
+    assert dates.evidence_as_of(reviews_only) == "2023-07-08"  # ooki2023, the newest review
+    # a registry snapshot newer than every publication moves it; a dataset's year does not
+    t = kb.trials["netter-1"]
+    snap = t.model_copy(update={"status_as_of": t.status_as_of.model_copy(
+        update={"source": "ctgov", "date": "2030-01-05"})})
+    later = reviews_only.model_copy(update={"trials": {**kb.trials, "netter-1": snap}})
+    assert dates.evidence_as_of(later) == "2030-01-05"
+    newest = max((s.published for s in kb.sources.values() if s.kind in
+                  dates.EVIDENCE_SOURCE_KINDS), key=dates.earliest)
+    assert dates.evidence_as_of(kb) == newest
     assert re.match(r"^\d{4}\.\d{2}\.\d{2}\+[0-9a-f]{16}$", kb.version)
     assert kb.version.startswith(kb.release + "+")
-    line = dates.evidence_line(kb)
-    assert line == f"evidence as of 2026-07-02; knowledge base {kb.version}"
+    assert dates.evidence_line(kb) == f"evidence as of {newest}; knowledge base {kb.version}"
 
 
 def test_dates_are_validated():
