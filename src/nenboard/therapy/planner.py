@@ -190,9 +190,10 @@ def plan(case: Case, kb: KnowledgeBase, facts: Facts | None = None,
                                           *molecular_options(case, kb, line))], kb, facts)
     cited, uncited = _citation_gate([*rule_options, *others])
     options = merge(cited)
-    excluded = _prune_excluded([*rule_excluded, *other_excluded, *uncited,
-                                *trials_to_verify(case, kb, as_of)], options)
+    excluded = _prune_excluded([*rule_excluded, *other_excluded, *uncited], options)
     to_complete = rank(rule_items, kb, facts, options, excluded)
+    # fitting trials whose open status is too old: listed, not offered, not work-up drivers
+    excluded = _prune_excluded([*excluded, *trials_to_verify(case, kb, as_of)], options)
     return Plan(
         case_id=case.id, kb_version=kb.version, line=facts.get("line"),
         summary={k: facts[k] for k in SUMMARY_FACTS if k in facts},
