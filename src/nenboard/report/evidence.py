@@ -100,9 +100,11 @@ def _label(endpoint: str, unit: str, notes: list[str]) -> str:
     return base
 
 
-def _join(arms: list[ComparisonArm]) -> str:
-    """' vs ' between compared arms; '; ' between cohorts that all give the option."""
-    return "; " if len(arms) > 1 and all(a.this_option for a in arms) else " vs "
+def _join(arms: list[ComparisonArm], randomized: bool | None = True) -> str:
+    """' vs ' between randomised arms; '; ' between cohorts (all give the option, or the
+    groups of a non-randomised study)."""
+    cohorts = len(arms) > 1 and all(a.this_option for a in arms)
+    return "; " if cohorts or randomized is not True else " vs "
 
 
 def _line_text(c: Comparison) -> str:
@@ -114,7 +116,7 @@ def _line_text(c: Comparison) -> str:
     if c.effect:
         body = f"{value_text(c.effect)}, {c.effect.name} vs {c.comparator or 'comparator'}"
     else:
-        body = _join(c.arms).join(f"{a.name} {value_text(a)}" for a in c.arms)
+        body = _join(c.arms, c.randomized).join(f"{a.name} {value_text(a)}" for a in c.arms)
     if c.p:
         body += f", p {c.p}" if c.p[0] in "<>=" else f", p = {c.p}"
     text = f"{head}: {body} ({', '.join(c.source_names)})"
@@ -185,7 +187,7 @@ def _comparison(trial: Trial, key: tuple, outcomes: list[Outcome], mine: set[str
         unit=outcomes[0].unit, subgroup=subgroup, timepoint=timepoint, sources=sources,
         source_names=[source_name(s, kb) for s in sources],
         arms=[] if ratio else arms, effect=arms[0] if ratio else None, comparator=comp_name,
-        p=next((o.p for o in outcomes if o.p), None), text="",
+        p=next((o.p for o in outcomes if o.p), None), text="", randomized=trial.design.randomized,
         citations=[c for o in outcomes for c in o.citations])
     c.text = _line_text(c)
     return c

@@ -137,6 +137,8 @@ class Comparison(BaseModel):
     effect: ComparisonArm | None = Field(default=None, description="HR/OR/RR of arm vs comparator")
     comparator: str | None = None
     p: str | None = None
+    randomized: bool | None = Field(default=None, description="false: arms are groups of a "
+                                    "non-randomised study, not compared head to head")
     disagrees: bool = Field(default=False, description="another source reports other values "
                             "for the same endpoint and subgroup")
     text: str
