@@ -34,23 +34,45 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+_CREATED: list[str] = []
+
+
 def worker_postgres_url(url: str) -> str:
-    """One database per pytest-xdist worker (nenboard_test_gw0, ...), created on demand, so
-    parallel workers do not drop each other's tables."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    """A database of this test run and xdist worker (nenboard_test_<run>_gw0, ...), created on
+    demand and dropped at the end, so parallel workers and parallel runs on one server do not
+    drop each other's tables. Without xdist the named database is used as it is."""
+    worker, run = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if not worker:
         return url
     from sqlalchemy import create_engine, make_url, text
 
     base = make_url(url)
-    name = f"{base.database}_{worker}"
+    name = f"{base.database}_{(run or str(os.getppid()))[:8]}_{worker}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
                             {"n": name}).scalar():
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+            _CREATED.append(name)
     engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_worker_databases() -> Iterator[None]:
+    yield
+    if not (_CREATED and PG_URL):
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    from nenboard.store.db import engine_for
+
+    engine_for.cache_clear()  # close this run's connections first
+    engine = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for name in _CREATED:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def make_store(backend: str, tmp: Path, kb: KnowledgeBase) -> Any:
