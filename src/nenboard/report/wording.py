@@ -69,6 +69,11 @@ def syndrome_name(sid: str | None, kb: KnowledgeBase) -> str | None:
     return rec.name if rec else words(sid)
 
 
+def _stated(sid: str | None, absent: str, kb: KnowledgeBase) -> str | None:
+    """A syndrome's name, or ``absent`` when the case states there is none."""
+    return absent if sid == "none" else syndrome_name(sid, kb)
+
+
 def therapy_name(entry: dict[str, Any], kb: KnowledgeBase) -> str:
     """The knowledge base's name when the therapy resolved, else the user's words."""
     rec = kb.therapy(entry.get("therapy_id") or "") if entry.get("therapy_id") else None
@@ -199,8 +204,9 @@ def case_facts(case: dict[str, Any], kb: KnowledgeBase) -> list[CaseFact]:
     rows = [CaseFact(key="patient", label="Patient", text=patient_text(case.get("patient", {}))),
             CaseFact(key="pathology", label="Tumour", text=pathology_text(t, kb)),
             CaseFact(key="extent", label="Extent", text=extent_text(t))]
-    syndromes = [x for x in (syndrome_name(t.get("functional_syndrome"), kb),
-                             syndrome_name(t.get("hereditary_syndrome"), kb)) if x]
+    syndromes = [x for x in (_stated(t.get("functional_syndrome"), "no functional syndrome", kb),
+                             _stated(t.get("hereditary_syndrome"), "no hereditary syndrome", kb))
+                 if x]
     if "functional_syndrome" in t or "hereditary_syndrome" in t:
         rows.append(CaseFact(key="syndrome", label="Syndrome", text=", ".join(syndromes)))
     rows.append(CaseFact(key="imaging", label="Imaging", text=imaging_text(img)))
