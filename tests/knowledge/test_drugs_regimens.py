@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nenboard.knowledge.check import _citations, check
+from nenboard.knowledge.check import check
+from nenboard.knowledge.dates import citations_in as _citations
 from nenboard.knowledge.loader import DATA_DIR, _norm, load_with_problems
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from nenboard.knowledge import KnowledgeBase
-from nenboard.knowledge.check import _citations
+from nenboard.knowledge.dates import citations_in as _citations
 from nenboard.knowledge.post_review import is_post_review, source_date
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "nenboard" / "knowledge" / "data"

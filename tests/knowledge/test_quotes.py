@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from nenboard.knowledge.check import _citations
+from nenboard.knowledge.dates import citations_in as _citations
 from tests.conftest import SHARED
 
 SEEDS = SHARED / "seeds"

@@ -92,7 +92,7 @@ def test_median_time_matches_lifelines():
 
 def test_every_systems_citation_names_a_registered_source():
     from nenboard.knowledge import default_kb
-    from nenboard.knowledge.check import _citations
+    from nenboard.knowledge.dates import citations_in as _citations
     from nenboard.systems import data as sysdata
 
     kb, data = default_kb(), sysdata.load()

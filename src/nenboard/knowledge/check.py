@@ -8,16 +8,12 @@ tests a known fact with an allowed value, and transcribed numbers are sane.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from pydantic import BaseModel
 
 from nenboard.errors import Problem
 from nenboard.knowledge.conditions import Condition, fact_tests
-from nenboard.knowledge.dates import undated
+from nenboard.knowledge.dates import citations_in, undated
 from nenboard.knowledge.facts import spec_for
 from nenboard.knowledge.loader import KnowledgeBase
-from nenboard.knowledge.schema import Citation
 
 THERAPY_LIST_FACTS = {"prior_therapies", "progressed_on", "intolerant_of", "responded_to",
                       "symptomatic_progression_on", "last_therapy", "completed_courses",
@@ -25,21 +21,6 @@ THERAPY_LIST_FACTS = {"prior_therapies", "progressed_on", "intolerant_of", "resp
 CLASS_LIST_FACTS = {"prior_classes", "progressed_on_classes", "last_class",
                     "symptomatic_progression_on_classes", "radiological_progression_on_classes"}
 TIER_CAP_EXTRAPOLATED = ("III-A", "III-B", "IV-A", "IV-B", "X")
-
-
-def _citations(obj: Any) -> Iterable[Citation]:
-    """Every Citation nested anywhere inside a record."""
-    if isinstance(obj, Citation):
-        yield obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _citations(getattr(obj, name))
-    elif isinstance(obj, list | tuple):
-        for item in obj:
-            yield from _citations(item)
-    elif isinstance(obj, dict):
-        for item in obj.values():
-            yield from _citations(item)
 
 
 def check(kb: KnowledgeBase) -> list[Problem]:
@@ -82,7 +63,7 @@ def check(kb: KnowledgeBase) -> list[Problem]:
 
     for kind, rec in kb.records():
         where = f"{kind}:{rec.id}"
-        for cit in _citations(rec):
+        for cit in citations_in(rec):
             if cit.source not in kb.sources:
                 add(Problem(where, f"citation names unregistered source {cit.source!r}"))
 
